@@ -1,0 +1,117 @@
+/*
+ * db: one storage interface over SQLite and PostgreSQL.  The platform knows
+ * no table: the statements come from src/stmts.def (one X-macro line per
+ * statement, grouped by slice), written once with $1..$n placeholders and
+ * prepared on every connection when it opens.  sqlite3_* and PQ* calls live
+ * only in this directory.
+ */
+#ifndef MOTCUA_DB_H
+#define MOTCUA_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum stmt_id {
+#define STMT(id, sql) id,
+#include "../stmts.def"
+#undef STMT
+	STMT__MAX
+};
+
+enum db_rc {
+	DB_OK = 0,
+	DB_NOTFOUND, /* no row where one was required */
+	DB_CONSTRAINT, /* unique/foreign key/check violated */
+	DB_BUSY, /* lock wait exceeded; retry later */
+	DB_CONFLICT, /* optimistic version check lost, serialization failure */
+	DB_ERROR, /* anything else, logged */
+	DB__MAX
+};
+
+enum db_backend { DB_SQLITE, DB_PG };
+
+enum db_ptype { DBP_NULL, DBP_INT, DBP_TEXT };
+
+struct db_param {
+	enum db_ptype type;
+	int64_t i;
+	const char *s; /* borrowed for the duration of the call */
+};
+
+#define DB_NULL ((struct db_param){ .type = DBP_NULL })
+#define DB_INT(v) ((struct db_param){ .type = DBP_INT, .i = (int64_t)(v) })
+#define DB_TEXT(v) ((struct db_param){ .type = (v) ? DBP_TEXT : DBP_NULL, .s = (v) })
+
+struct db; /* the process-wide handle: URL, backend, per-thread connections */
+struct db_conn; /* one connection, used by one thread at a time */
+struct db_res; /* a result cursor */
+
+/* Parse the URL ("sqlite:PATH" or "postgresql://..."/"postgres://...") and
+ * remember it; connections open lazily.  NULL with *err set (static string)
+ * on a bad URL.  Caller owns the handle: db_close(). */
+struct db *db_open(const char *url, const char **err);
+/* Closes every connection it opened; NULL-safe. */
+void db_close(struct db *db);
+enum db_backend db_backend(const struct db *db);
+/* Redacted URL for logs (password removed); static-lifetime in db. */
+const char *db_url_safe(const struct db *db);
+
+/* The calling thread's connection (opened and its statements prepared on
+ * first use).  NULL on failure (logged).  Owned by db. */
+struct db_conn *db_conn(struct db *db);
+/* A fresh private connection the caller owns (CLI, background jobs);
+ * db_conn_free() it. */
+struct db_conn *db_conn_new(struct db *db);
+void db_conn_free(struct db_conn *c);
+
+/* Transactions.  db_begin takes the write lock at once on SQLite
+ * (BEGIN IMMEDIATE) so writers queue instead of failing on upgrade. */
+enum db_rc db_begin(struct db_conn *c);
+enum db_rc db_commit(struct db_conn *c);
+/* Safe to call when no transaction is open. */
+void db_rollback(struct db_conn *c);
+
+/* Run a statement.  With out == NULL the result is discarded (and the
+ * number of changed rows stored for db_changes()).  With out != NULL, a
+ * cursor the caller must db_res_free(). */
+enum db_rc db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p,
+    size_t np, struct db_res **out);
+/* Rows changed by the last db_exec without a cursor. */
+int64_t db_changes(const struct db_conn *c);
+
+/* 1 = a row is ready, 0 = done, -1 = error (db_res_rc tells which). */
+int db_res_next(struct db_res *r);
+enum db_rc db_res_rc(const struct db_res *r);
+int db_res_isnull(const struct db_res *r, int col);
+int64_t db_res_int(const struct db_res *r, int col);
+/* Valid until the next db_res_next/db_res_free; "" for NULL. */
+const char *db_res_text(const struct db_res *r, int col);
+int db_res_ncols(const struct db_res *r);
+void db_res_free(struct db_res *r);
+
+/* Convenience: exactly one row's first column as int64 (DB_NOTFOUND if no
+ * row). */
+enum db_rc db_scalar_int(struct db_conn *c, enum stmt_id id,
+    const struct db_param *p, size_t np, int64_t *out);
+
+/* Apply sql/<dialect> migrations not yet in schema_migrations, each in its
+ * own transaction; the applied versions are logged.  0 or -1. */
+int db_migrate(struct db *db);
+
+/* Statement metadata, for the test that runs every statement. */
+const char *db_stmt_name(enum stmt_id id);
+const char *db_stmt_sql(enum stmt_id id);
+/* Rewrite $N placeholders to ?N (SQLite), skipping string literals; returns
+ * 0 or -1 if out is too small.  Exposed for unit tests. */
+int db_rewrite_placeholders(const char *in, char *out, size_t outsz);
+const char *db_rc_name(enum db_rc rc);
+/* Errors (DB_ERROR) seen since start, for /metrics. */
+uint64_t db_error_count(void);
+
+struct buf;
+/* Tables and columns as "table.column type\n" lines sorted, with types
+ * normalised to integer/text, for the dialect-agreement test and
+ * `motcua db schema`. */
+enum db_rc db_schema(struct db_conn *c, struct buf *out);
+
+#endif

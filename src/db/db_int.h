@@ -1,0 +1,72 @@
+/* Private to src/db: the connection and cursor layouts shared by db.c and
+ * the two backends. */
+#ifndef MOTCUA_DB_INT_H
+#define MOTCUA_DB_INT_H
+
+#include <pthread.h>
+
+#include "../core/core.h"
+#include "db.h"
+
+struct db_conn {
+	struct db *db;
+	enum db_backend be;
+	void *h; /* sqlite3 * or PGconn * */
+	void *st[STMT__MAX]; /* sqlite3_stmt * (SQLite only) */
+	int64_t changes;
+	int in_tx;
+	int prepared; /* statements prepared (not for the migration connection) */
+	struct db_conn *next; /* in db->conns when thread-owned */
+};
+
+struct db_res {
+	struct db_conn *c;
+	enum stmt_id id;
+	enum db_rc rc;
+	void *pgres; /* PGresult * */
+	int row, nrows, ncols;
+	int started;
+};
+
+struct db {
+	enum db_backend be;
+	char *target; /* file path or libpq conninfo */
+	char safe[256];
+	pthread_mutex_t mu;
+	struct db_conn *conns; /* thread-owned connections, closed in db_close */
+	unsigned generation;
+};
+
+/* Backend entry points (db_sqlite.c, db_pg.c). */
+int dbsq_open(struct db_conn *c, const char *path);
+void dbsq_close(struct db_conn *c);
+enum db_rc dbsq_prepare_all(struct db_conn *c);
+enum db_rc dbsq_script(struct db_conn *c, const char *sql);
+enum db_rc dbsq_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p,
+    size_t np, struct db_res *res);
+int dbsq_next(struct db_res *r);
+int dbsq_isnull(const struct db_res *r, int col);
+int64_t dbsq_int(const struct db_res *r, int col);
+const char *dbsq_text(const struct db_res *r, int col);
+void dbsq_res_free(struct db_res *r);
+enum db_rc dbsq_schema(struct db_conn *c, struct buf *out);
+
+int dbpg_open(struct db_conn *c, const char *conninfo);
+void dbpg_close(struct db_conn *c);
+enum db_rc dbpg_prepare_all(struct db_conn *c);
+enum db_rc dbpg_script(struct db_conn *c, const char *sql);
+enum db_rc dbpg_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p,
+    size_t np, struct db_res *res);
+int dbpg_next(struct db_res *r);
+int dbpg_isnull(const struct db_res *r, int col);
+int64_t dbpg_int(const struct db_res *r, int col);
+const char *dbpg_text(const struct db_res *r, int col);
+void dbpg_res_free(struct db_res *r);
+enum db_rc dbpg_schema(struct db_conn *c, struct buf *out);
+
+/* Open a connection; prepared = 0 for the migration connection. */
+struct db_conn *db_conn_open(struct db *db, int prepared);
+/* Run a multi-statement script (migrations); transaction control SQL. */
+enum db_rc db_script(struct db_conn *c, const char *sql);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * The libmicrohttpd adapter — the only file that includes microhttpd.h.
+ *
+ * Two-phase access handler: the first call for a request only records its
+ * state (queuing a response there makes 0.9.75 answer "Connection: close"
+ * and costs keep-alive); body chunks accumulate under a hard cap; the final
+ * call dispatches and queues the response.  The exceptions are requests we
+ * refuse before reading their body (oversized headers, declared oversized
+ * body): for those closing the connection is what we want.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http.h"
+
+struct server {
+	struct MHD_Daemon *d;
+	const struct http_app *app;
+	struct server_opts o;
+	unsigned port;
+	atomic_int inflight;
+};
+
+struct rctx {
+	struct req r;
+	struct resp w;
+	struct buf body;
+	uint64_t t0;
+	int refused; /* a response was queued before the body was read */
+	int too_large; /* body exceeded the cap: answer 413 after draining */
+	int bad_encoding;
+	struct MHD_Connection *c;
+};
+
+static enum MHD_Result
+server_sum_headers(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *val)
+{
+	size_t *sum = cls;
+
+	(void)kind;
+	*sum += strlen(key) + (val ? strlen(val) : 0) + 4;
+	return MHD_YES;
+}
+
+static const char *
+server_header(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+/* Keep the path and query raw; http_url_decode validates them our way. */
+static size_t
+server_unescape_none(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+struct query_ctx {
+	struct req *r;
+	int bad;
+};
+
+static enum MHD_Result
+server_collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t klen, const char *val, size_t vlen)
+{
+	struct query_ctx *q = cls;
+	struct req *r = q->r;
+	char *k, *v;
+
+	(void)kind;
+	if (r->nquery == HTTP_MAX_QUERY) {
+		q->bad = 1;
+		return MHD_NO;
+	}
+	k = http_url_decode(r->arena, key, klen, 1);
+	v = val ? http_url_decode(r->arena, val, vlen, 1) : arena_strdup(r->arena, "");
+	if (k == NULL || v == NULL) {
+		q->bad = 1;
+		return MHD_NO;
+	}
+	r->query[r->nquery].key = k;
+	r->query[r->nquery].val = v;
+	r->nquery++;
+	return MHD_YES;
+}
+
+static void
+server_free_buf(void *p)
+{
+	free(p);
+}
+
+static enum MHD_Result
+server_queue(struct server *s, struct rctx *x)
+{
+	struct resp *w = &x->w;
+	struct MHD_Response *mr;
+	enum MHD_Result rc;
+
+	if (w->kind == RESP_BODY_FD) {
+		mr = MHD_create_response_from_fd64(w->fd_size, w->fd);
+		if (mr != NULL)
+			w->fd = -1; /* MHD closes it */
+	} else if (w->kind == RESP_BODY_STATIC) {
+		mr = MHD_create_response_from_buffer(w->static_len,
+		    (void *)(uintptr_t)w->static_data, MHD_RESPMEM_PERSISTENT);
+	} else if (w->body.overflow) {
+		static const char oops[] = "{\"type\":\"/problems/internal\","
+		    "\"title\":\"Lỗi hệ thống\",\"status\":500,"
+		    "\"detail\":\"Phản hồi vượt quá giới hạn kích thước.\"}";
+
+		w->status = 500;
+		w->content_type = "application/problem+json";
+		mr = MHD_create_response_from_buffer(sizeof(oops) - 1,
+		    (void *)(uintptr_t)oops, MHD_RESPMEM_PERSISTENT);
+	} else {
+		/* Hand the buffer over instead of copying it. */
+		mr = MHD_create_response_from_buffer_with_free_callback(w->body.len,
+		    w->body.data, server_free_buf);
+		if (mr != NULL) {
+			w->body.data = NULL;
+			w->body.len = w->body.cap = 0;
+		}
+	}
+	if (mr == NULL)
+		return MHD_NO;
+	if (w->content_type != NULL)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, w->content_type);
+	for (size_t i = 0; i < w->nheaders; i++)
+		if (w->headers[i].key != NULL && w->headers[i].val != NULL)
+			MHD_add_response_header(mr, w->headers[i].key, w->headers[i].val);
+	(void)s;
+	rc = MHD_queue_response(x->c, (unsigned)w->status, mr);
+	MHD_destroy_response(mr);
+	return rc;
+}
+
+/* Refuse before reading the body: problem+json, then the connection closes. */
+static enum MHD_Result
+server_refuse(struct server *s, struct rctx *x, enum problem_kind k,
+    const char *vi, const char *en)
+{
+	x->refused = 1;
+	x->r.route_name = "refused";
+	resp_problem(&x->w, &x->r, k, vi, en);
+	resp_header(&x->w, "X-Request-Id", x->r.request_id);
+	resp_header(&x->w, "Connection", "close");
+	return server_queue(s, x);
+}
+
+static int
+server_first_call(struct server *s, struct rctx *x, const char *url,
+    const char *method)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct req *r = &x->r;
+	const char *cl;
+	size_t hsum = 0;
+	int64_t clen;
+
+	if (rand_hex(r->request_id, HTTP_REQUEST_ID_LEN / 2) == -1)
+		str_lcpy(r->request_id, "0000000000000000", sizeof(r->request_id));
+	r->header_fn = server_header;
+	r->header_ctx = x->c;
+	if ((ci = MHD_get_connection_info(x->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS)) != NULL &&
+	    ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			    r->remote_ip, sizeof(r->remote_ip));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			    r->remote_ip, sizeof(r->remote_ip));
+	}
+	r->lang = "vi";
+	MHD_get_connection_values(x->c, MHD_HEADER_KIND, server_sum_headers, &hsum);
+	if (hsum > s->o.max_header_bytes)
+		return server_refuse(s, x, PROB_HEADERS_TOO_LARGE,
+		    "Phần đầu yêu cầu vượt quá giới hạn.", "Request headers exceed the limit.");
+	if (strlen(url) > HTTP_MAX_PATH)
+		return server_refuse(s, x, PROB_URI_TOO_LONG,
+		    "Địa chỉ yêu cầu quá dài.", "The request URI is too long.");
+	if ((r->method = http_method_from(method)) == HTTP__MAX) {
+		x->refused = 1;
+		resp_problem(&x->w, r, PROB_METHOD_NOT_ALLOWED,
+		    "Phương thức không được hỗ trợ.", "Method not supported.");
+		resp_header(&x->w, "X-Request-Id", r->request_id);
+		resp_header(&x->w, "Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+		return server_queue(s, x);
+	}
+	cl = MHD_lookup_connection_value(x->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL && (str_to_i64(cl, 0, INT64_MAX, &clen) == -1 ||
+	    (uint64_t)clen > s->o.max_body_bytes))
+		return server_refuse(s, x, PROB_PAYLOAD_TOO_LARGE,
+		    "Nội dung yêu cầu vượt quá giới hạn.", "The request body exceeds the limit.");
+	if ((r->path = http_url_decode(r->arena, url, strlen(url), 0)) == NULL)
+		x->bad_encoding = 1;
+	else {
+		struct query_ctx q = { r, 0 };
+
+		MHD_get_connection_values_n(x->c, MHD_GET_ARGUMENT_KIND,
+		    server_collect_query, &q);
+		x->bad_encoding = q.bad;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+server_access(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct rctx *x = *con_cls;
+
+	(void)version;
+	if (x == NULL) {
+		if ((x = calloc(1, sizeof(*x))) == NULL)
+			return MHD_NO;
+		if (req_init(&x->r, &x->w, s->o.arena_bytes) == -1) {
+			free(x);
+			return MHD_NO;
+		}
+		x->t0 = clock_mono_ns();
+		x->c = c;
+		buf_init(&x->body, s->o.max_body_bytes);
+		*con_cls = x;
+		atomic_fetch_add(&s->inflight, 1);
+		return server_first_call(s, x, url, method);
+	}
+	if (x->refused) {
+		*upload_data_size = 0; /* discard; the connection closes */
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!x->too_large && buf_append(&x->body, upload_data, *upload_data_size) == -1)
+			x->too_large = 1;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	/* The whole request is here. */
+	if (x->too_large) {
+		resp_problem(&x->w, &x->r, PROB_PAYLOAD_TOO_LARGE,
+		    "Nội dung yêu cầu vượt quá giới hạn.", "The request body exceeds the limit.");
+		resp_header(&x->w, "X-Request-Id", x->r.request_id);
+		x->r.route_name = "refused";
+	} else if (x->bad_encoding) {
+		resp_problem(&x->w, &x->r, PROB_BAD_REQUEST,
+		    "Địa chỉ hoặc tham số có mã hóa không hợp lệ (cần UTF-8).",
+		    "The path or query has an invalid encoding (UTF-8 expected).");
+		resp_header(&x->w, "X-Request-Id", x->r.request_id);
+		x->r.route_name = "refused";
+	} else {
+		x->r.body = x->body.data;
+		x->r.body_len = x->body.len;
+		http_dispatch(s->app, &x->r, &x->w);
+	}
+	return server_queue(s, x);
+}
+
+static void
+server_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct rctx *x = *con_cls;
+	uint64_t ns;
+
+	(void)c;
+	if (x == NULL)
+		return;
+	ns = clock_mono_ns() - x->t0;
+	metrics_observe(x->r.route_name, x->r.method, x->w.status, ns);
+	if (s->o.access_log)
+		log_msg(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? LOG_INFO : LOG_WARN,
+		    x->r.request_id, "request", "method=%s route=%s status=%d us=%llu%s",
+		    http_method_name(x->r.method),
+		    x->r.route_name ? x->r.route_name : "-", x->w.status,
+		    (unsigned long long)(ns / 1000),
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	buf_free(&x->body);
+	req_free(&x->r, &x->w);
+	free(x);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void
+server_notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)socket_context;
+	metrics_conn_delta(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+static void
+server_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	log_msg(LOG_WARN, NULL, "mhd", "msg=\"%s\"", msg);
+}
+
+struct server *
+server_start(const struct server_opts *o, const struct http_app *app)
+{
+	struct sockaddr_in sin;
+	const union MHD_DaemonInfo *di;
+	struct server *s;
+	unsigned flags = MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	size_t mem = o->max_header_bytes * 2 + 16384;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)o->port);
+	if (inet_pton(AF_INET, o->host, &sin.sin_addr) != 1) {
+		log_msg(LOG_ERROR, NULL, "listen", "reason=\"bad IPv4 address\"");
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->app = app;
+	s->o = *o;
+	if (mem < 65536)
+		mem = 65536;
+	if (o->thread_per_connection)
+		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+	else
+		flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
+	s->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
+	    server_access, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, server_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_UNESCAPE_CALLBACK, server_unescape_none, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, server_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, server_notify_conn, s,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    o->thread_per_connection ? MHD_OPTION_END : MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)(o->threads ? o->threads : 1),
+	    MHD_OPTION_END);
+	if (s->d == NULL) {
+		log_msg(LOG_ERROR, NULL, "listen", "host=%s port=%u reason=\"cannot start\"",
+		    o->host, o->port);
+		free(s);
+		return NULL;
+	}
+	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di != NULL ? di->port : o->port;
+	return s;
+}
+
+unsigned
+server_port(const struct server *s)
+{
+	return s->port;
+}
+
+void
+server_stop(struct server *s, unsigned grace_s)
+{
+	MHD_socket fd;
+	uint64_t until;
+
+	if (s == NULL)
+		return;
+	/* Stop accepting first, then let in-flight requests finish. */
+	fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	until = clock_mono_ns() + (uint64_t)grace_s * 1000000000u;
+	while (atomic_load(&s->inflight) > 0 && clock_mono_ns() < until)
+		usleep(10000);
+	MHD_stop_daemon(s->d);
+	free(s);
+}

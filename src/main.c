@@ -1,0 +1,281 @@
+/*
+ * motcua — the command line.  One table of subcommands; each parses its own
+ * flags, loads the config and opens what it needs.
+ */
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "core/config.h"
+#include "ops/ops.h"
+
+enum cmd { CMD_SERVE, CMD_MIGRATE, CMD_VERSION, CMD_DB, CMD_CONFIG, CMD__MAX };
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+};
+
+/* Flags every command shares: --db, --config, --listen, --web, --data.
+ * The config file is applied first so flags win whatever their order. */
+static int
+main_flags(int argc, char **argv, int *rest)
+{
+	char err[512];
+	int i;
+
+	config_defaults();
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			if (config_load_file(argv[i + 1], err, sizeof(err)) == -1) {
+				fprintf(stderr, "motcua: %s\n", err);
+				return -1;
+			}
+		}
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "--", 2) != 0)
+			break;
+		if (i + 1 >= argc) {
+			fprintf(stderr, "motcua: %s cần một giá trị\n", a);
+			return -1;
+		}
+		if (strcmp(a, "--config") != 0 &&
+		    config_set(a + 2, argv[i + 1], err, sizeof(err)) == -1) {
+			fprintf(stderr, "motcua: %s\n", err);
+			return -1;
+		}
+		i++;
+	}
+	*rest = i;
+	if (strcmp(config_str(CFG_LOG_LEVEL), "debug") == 0)
+		log_set_level(LOG_DEBUG);
+	else if (strcmp(config_str(CFG_LOG_LEVEL), "warn") == 0)
+		log_set_level(LOG_WARN);
+	else if (strcmp(config_str(CFG_LOG_LEVEL), "error") == 0)
+		log_set_level(LOG_ERROR);
+	return 0;
+}
+
+static struct db *
+main_open_db(void)
+{
+	const char *err;
+	struct db *db = db_open(config_str(CFG_DB), &err);
+
+	if (db == NULL)
+		fprintf(stderr, "motcua: --db %s: %s\n", config_str(CFG_DB), err);
+	return db;
+}
+
+static int
+main_split_listen(const char *listen, char *host, size_t hostsz, unsigned *port)
+{
+	const char *colon = strrchr(listen, ':');
+	int64_t p;
+
+	if (colon == NULL || (size_t)(colon - listen) >= hostsz || colon == listen ||
+	    str_to_i64(colon + 1, 0, 65535, &p) == -1)
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	*port = (unsigned)p;
+	return 0;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	struct app app = { 0 };
+	struct http_app happ = { 0 };
+	struct server_opts so = { 0 };
+	struct server *srv = NULL;
+	struct router *rt = NULL;
+	struct db_conn *probe;
+	sigset_t set;
+	char host[64];
+	int rest, sig, rc = 1;
+	long ncpu;
+
+	if (main_flags(argc, argv, &rest) == -1)
+		return 2;
+	if (rest != argc) {
+		fprintf(stderr, "motcua serve: thừa đối số \"%s\"\n", argv[rest]);
+		return 2;
+	}
+	if (main_split_listen(config_str(CFG_LISTEN), host, sizeof(host), &so.port) == -1) {
+		fprintf(stderr, "motcua: --listen cần dạng HOST:PORT\n");
+		return 2;
+	}
+	if ((app.db = main_open_db()) == NULL)
+		return 2;
+	/* Prove now, not at the first request, that the schema is there and
+	 * every statement of the table prepares. */
+	if ((probe = db_conn_new(app.db)) == NULL) {
+		fprintf(stderr, "motcua: không mở được cơ sở dữ liệu %s hoặc chưa chạy "
+		    "\"motcua migrate\"\n", db_url_safe(app.db));
+		goto out;
+	}
+	db_conn_free(probe);
+	app.started_at = clock_now();
+	app.behind_tls = (int)config_int(CFG_BEHIND_TLS);
+
+	if ((rt = router_new()) == NULL || router_add(rt, ops_routes, ops_nroutes) == -1)
+		fatal("router: bad route table");
+	happ.router = rt;
+	happ.web_root = config_str(CFG_WEB);
+	happ.hsts = app.behind_tls;
+	happ.ctx = &app;
+
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	so.host = host;
+	so.threads = config_int(CFG_THREADS) ? (unsigned)config_int(CFG_THREADS)
+	    : (unsigned)(ncpu > 0 ? ncpu : 2);
+	so.conn_limit = (unsigned)config_int(CFG_CONN_LIMIT);
+	so.per_ip_limit = (unsigned)config_int(CFG_PER_IP_LIMIT);
+	so.idle_timeout_s = (unsigned)config_int(CFG_IDLE_TIMEOUT);
+	so.max_header_bytes = (size_t)config_int(CFG_MAX_HEADER_BYTES);
+	so.max_body_bytes = (size_t)config_int(CFG_MAX_BODY_BYTES);
+	so.arena_bytes = (size_t)config_int(CFG_ARENA_BYTES);
+	so.thread_per_connection = (int)config_int(CFG_THREAD_PER_CONN);
+	so.access_log = (int)config_int(CFG_ACCESS_LOG);
+
+	/* Worker threads inherit this mask, so only sigwait() below sees the
+	 * signals and shutdown runs on the main thread. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((srv = server_start(&so, &happ)) == NULL)
+		goto out;
+	log_msg(LOG_INFO, NULL, "start", "version=%s db=%s threads=%u mode=%s",
+	    MOTCUA_VERSION, db_url_safe(app.db), so.threads,
+	    so.thread_per_connection ? "thread_per_connection" : "epoll_pool");
+	printf("listening on http://%s:%u\n", host, server_port(srv));
+	fflush(stdout);
+
+	if (sigwait(&set, &sig) != 0)
+		sig = SIGTERM;
+	log_msg(LOG_INFO, NULL, "stop", "signal=%s", sig == SIGINT ? "INT" : "TERM");
+	server_stop(srv, (unsigned)config_int(CFG_SHUTDOWN_GRACE));
+	rc = 0;
+out:
+	router_free(rt);
+	db_close(app.db);
+	return rc;
+}
+
+static int
+cmd_migrate(int argc, char **argv)
+{
+	struct db *db;
+	int rest, rc;
+
+	if (main_flags(argc, argv, &rest) == -1 || rest != argc)
+		return 2;
+	if ((db = main_open_db()) == NULL)
+		return 2;
+	rc = db_migrate(db) == 0 ? 0 : 1;
+	if (rc != 0)
+		fprintf(stderr, "motcua migrate: thất bại, xem nhật ký ở trên\n");
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("motcua %s\n", MOTCUA_VERSION);
+	return 0;
+}
+
+/* motcua db schema: the tables and columns as the database sees them. */
+static int
+cmd_db(int argc, char **argv)
+{
+	struct db *db = NULL;
+	struct db_conn *c = NULL;
+	struct buf b;
+	int rest, rc = 1;
+
+	buf_init(&b, 4u << 20);
+	if (main_flags(argc, argv, &rest) == -1)
+		return 2;
+	if (rest != argc - 1 || strcmp(argv[rest], "schema") != 0) {
+		fprintf(stderr, "cách dùng: motcua db [--db URL] schema\n");
+		return 2;
+	}
+	if ((db = main_open_db()) == NULL)
+		return 2;
+	if ((c = db_conn_new(db)) != NULL && db_schema(c, &b) == DB_OK) {
+		fputs(b.data ? b.data : "", stdout);
+		rc = 0;
+	}
+	buf_free(&b);
+	db_conn_free(c);
+	db_close(db);
+	return rc;
+}
+
+static void
+main_describe(const char *name, const char *def, const char *doc, void *ctx)
+{
+	(void)ctx;
+	printf("%-22s %-24s %s\n", name, def, doc);
+}
+
+static int
+cmd_config(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	config_describe(main_describe, NULL);
+	return 0;
+}
+
+static const struct command commands[CMD__MAX] = {
+	[CMD_SERVE] = { "serve", cmd_serve,
+	    "serve [--db URL] [--listen HOST:PORT] [--config FILE] [--web DIR]" },
+	[CMD_MIGRATE] = { "migrate", cmd_migrate, "migrate [--db URL] [--config FILE]" },
+	[CMD_VERSION] = { "version", cmd_version, "version" },
+	[CMD_DB] = { "db", cmd_db, "db [--db URL] schema" },
+	[CMD_CONFIG] = { "config", cmd_config, "config   (list every setting)" },
+};
+
+static void
+main_usage(FILE *f)
+{
+	fputs("motcua — hệ thống một cửa điện tử\ncách dùng:\n", f);
+	for (int i = 0; i < CMD__MAX; i++)
+		fprintf(f, "  motcua %s\n", commands[i].usage);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		main_usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		main_usage(stdout);
+		return 0;
+	}
+	for (int i = 0; i < CMD__MAX; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "motcua: không có lệnh \"%s\"\n", argv[1]);
+	main_usage(stderr);
+	return 2;
+}
