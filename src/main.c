@@ -21,13 +21,15 @@ struct command {
 	const char *usage;
 };
 
-/* Flags every command shares: --db, --config, --listen, --web, --data.
- * The config file is applied first so flags win whatever their order. */
+/* Flags every command shares: --db, --config, --listen, --web, --data and
+ * any other config key as --key VALUE.  The config file is applied first so
+ * flags win whatever their order.  Positional arguments are compacted into
+ * argv[1..*npos] in their order. */
 static int
-main_flags(int argc, char **argv, int *rest)
+main_flags(int argc, char **argv, int *npos)
 {
 	char err[512];
-	int i;
+	int i, n = 0;
 
 	config_defaults();
 	for (i = 1; i < argc; i++)
@@ -40,8 +42,10 @@ main_flags(int argc, char **argv, int *rest)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strncmp(a, "--", 2) != 0)
-			break;
+		if (strncmp(a, "--", 2) != 0) {
+			argv[1 + n++] = argv[i];
+			continue;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "motcua: %s cần một giá trị\n", a);
 			return -1;
@@ -53,7 +57,7 @@ main_flags(int argc, char **argv, int *rest)
 		}
 		i++;
 	}
-	*rest = i;
+	*npos = n;
 	if (strcmp(config_str(CFG_LOG_LEVEL), "debug") == 0)
 		log_set_level(LOG_DEBUG);
 	else if (strcmp(config_str(CFG_LOG_LEVEL), "warn") == 0)
@@ -100,13 +104,13 @@ cmd_serve(int argc, char **argv)
 	struct db_conn *probe;
 	sigset_t set;
 	char host[64];
-	int rest, sig, rc = 1;
+	int npos, sig, rc = 1;
 	long ncpu;
 
-	if (main_flags(argc, argv, &rest) == -1)
+	if (main_flags(argc, argv, &npos) == -1)
 		return 2;
-	if (rest != argc) {
-		fprintf(stderr, "motcua serve: thừa đối số \"%s\"\n", argv[rest]);
+	if (npos != 0) {
+		fprintf(stderr, "motcua serve: thừa đối số \"%s\"\n", argv[1]);
 		return 2;
 	}
 	if (main_split_listen(config_str(CFG_LISTEN), host, sizeof(host), &so.port) == -1) {
@@ -177,9 +181,9 @@ static int
 cmd_migrate(int argc, char **argv)
 {
 	struct db *db;
-	int rest, rc;
+	int npos, rc;
 
-	if (main_flags(argc, argv, &rest) == -1 || rest != argc)
+	if (main_flags(argc, argv, &npos) == -1 || npos != 0)
 		return 2;
 	if ((db = main_open_db()) == NULL)
 		return 2;
@@ -206,12 +210,12 @@ cmd_db(int argc, char **argv)
 	struct db *db = NULL;
 	struct db_conn *c = NULL;
 	struct buf b;
-	int rest, rc = 1;
+	int npos, rc = 1;
 
 	buf_init(&b, 4u << 20);
-	if (main_flags(argc, argv, &rest) == -1)
+	if (main_flags(argc, argv, &npos) == -1)
 		return 2;
-	if (rest != argc - 1 || strcmp(argv[rest], "schema") != 0) {
+	if (npos != 1 || strcmp(argv[1], "schema") != 0) {
 		fprintf(stderr, "cách dùng: motcua db [--db URL] schema\n");
 		return 2;
 	}
