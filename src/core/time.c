@@ -168,6 +168,7 @@ time_parse_iso(const char *s, int64_t *out)
 {
 	struct civil c = { 0 };
 	int off = TIME_VN_OFFSET, oh, om, sign;
+	int64_t t;
 
 	if (s == NULL || time_parse_ymd(&s, &c.year, &c.month, &c.day) == -1)
 		return -1;
@@ -202,7 +203,14 @@ time_parse_iso(const char *s, int64_t *out)
 	}
 	if (*s != '\0')
 		return -1;
-	*out = time_days_from_civil(c.year, c.month, c.day) * 86400 +
+	t = time_days_from_civil(c.year, c.month, c.day) * 86400 +
 	    c.hour * 3600 + c.min * 60 + c.sec - off;
+	/* Instants outside 1900–9998 in Vietnam time have no business in a
+	 * dossier; keeping clear of year 9999 means every instant we accept
+	 * also formats back to four-digit years. */
+	time_to_vn(t, &c);
+	if (c.year < 1900 || c.year > 9998)
+		return -1;
+	*out = t;
 	return 0;
 }
