@@ -13,7 +13,7 @@
 #include "core/config.h"
 #include "ops/ops.h"
 
-enum cmd { CMD_SERVE, CMD_MIGRATE, CMD_VERSION, CMD_DB, CMD_CONFIG, CMD__MAX };
+enum cmd { CMD_SERVE, CMD_MIGRATE, CMD_VERSION, CMD_DB, CMD_CONFIG, CMD_ROUTES, CMD__MAX };
 
 struct command {
 	const char *name;
@@ -93,6 +93,18 @@ main_split_listen(const char *listen, char *host, size_t hostsz, unsigned *port)
 	return 0;
 }
 
+/* Every slice's route table, in one place: serve, `motcua routes` and the
+ * OpenAPI agreement test all see the same router. */
+static struct router *
+main_build_router(void)
+{
+	struct router *rt = router_new();
+
+	if (rt == NULL || router_add(rt, ops_routes, ops_nroutes) == -1)
+		fatal("router: bad route table");
+	return rt;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -130,8 +142,7 @@ cmd_serve(int argc, char **argv)
 	app.started_at = clock_now();
 	app.behind_tls = (int)config_int(CFG_BEHIND_TLS);
 
-	if ((rt = router_new()) == NULL || router_add(rt, ops_routes, ops_nroutes) == -1)
-		fatal("router: bad route table");
+	rt = main_build_router();
 	happ.router = rt;
 	happ.web_root = config_str(CFG_WEB);
 	happ.hsts = app.behind_tls;
@@ -231,6 +242,26 @@ cmd_db(int argc, char **argv)
 	return rc;
 }
 
+/* motcua routes: "METHOD PATTERN" per line, for docs and the OpenAPI test.
+ * Test-build-only routes (under /api/v1/_test/) are left out. */
+static int
+cmd_routes(int argc, char **argv)
+{
+	struct router *rt;
+
+	(void)argc;
+	(void)argv;
+	rt = main_build_router();
+	for (size_t i = 0; i < router_count(rt); i++) {
+		const struct route *r = router_at(rt, i);
+
+		if (strncmp(r->pattern, "/api/v1/_test/", 14) != 0)
+			printf("%s %s\n", http_method_name(r->method), r->pattern);
+	}
+	router_free(rt);
+	return 0;
+}
+
 static void
 main_describe(const char *name, const char *def, const char *doc, void *ctx)
 {
@@ -254,6 +285,7 @@ static const struct command commands[CMD__MAX] = {
 	[CMD_VERSION] = { "version", cmd_version, "version" },
 	[CMD_DB] = { "db", cmd_db, "db [--db URL] schema" },
 	[CMD_CONFIG] = { "config", cmd_config, "config   (list every setting)" },
+	[CMD_ROUTES] = { "routes", cmd_routes, "routes   (list every API route)" },
 };
 
 static void

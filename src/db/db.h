@@ -40,7 +40,16 @@ struct db_param {
 
 #define DB_NULL ((struct db_param){ .type = DBP_NULL })
 #define DB_INT(v) ((struct db_param){ .type = DBP_INT, .i = (int64_t)(v) })
-#define DB_TEXT(v) ((struct db_param){ .type = (v) ? DBP_TEXT : DBP_NULL, .s = (v) })
+/* A NULL string binds SQL NULL.  A function, not a macro, so arrays can be
+ * passed without -Waddress complaints. */
+static inline struct db_param
+db_param_text(const char *v)
+{
+	struct db_param p = { .type = v ? DBP_TEXT : DBP_NULL, .i = 0, .s = v };
+
+	return p;
+}
+#define DB_TEXT(v) db_param_text(v)
 
 struct db; /* the process-wide handle: URL, backend, per-thread connections */
 struct db_conn; /* one connection, used by one thread at a time */
