@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
 #include "core/config.h"
 #include "ops/ops.h"
 
-enum cmd { CMD_SERVE, CMD_MIGRATE, CMD_VERSION, CMD_DB, CMD_CONFIG, CMD_ROUTES, CMD__MAX };
+enum cmd { CMD_SERVE, CMD_MIGRATE, CMD_VERSION, CMD_DB, CMD_CONFIG, CMD_ROUTES, CMD_USER, CMD_TOKEN,
+	CMD_AGENCY, CMD_AUDIT, CMD_AUTH, CMD__MAX };
 
 struct command {
 	const char *name;
@@ -100,7 +103,10 @@ main_build_router(void)
 {
 	struct router *rt = router_new();
 
-	if (rt == NULL || router_add(rt, ops_routes, ops_nroutes) == -1)
+	if (rt == NULL || router_add(rt, ops_routes, ops_nroutes) == -1 ||
+	    router_add(rt, auth_routes, auth_nroutes) == -1 ||
+	    router_add(rt, auth_admin_routes, auth_admin_nroutes) == -1 ||
+	    router_add(rt, audit_routes, audit_nroutes) == -1)
 		fatal("router: bad route table");
 	return rt;
 }
@@ -144,6 +150,7 @@ cmd_serve(int argc, char **argv)
 
 	rt = main_build_router();
 	happ.router = rt;
+	happ.guard = auth_guard;
 	happ.web_root = config_str(CFG_WEB);
 	happ.hsts = app.behind_tls;
 	happ.ctx = &app;
@@ -169,8 +176,11 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((srv = server_start(&so, &happ)) == NULL)
+	if ((srv = server_start(&so, &happ)) == NULL) {
+		fprintf(stderr, "motcua: không lắng nghe được trên %s\n", config_str(CFG_LISTEN));
+		rc = 2;
 		goto out;
+	}
 	log_msg(LOG_INFO, NULL, "start", "version=%s db=%s threads=%u mode=%s",
 	    MOTCUA_VERSION, db_url_safe(app.db), so.threads,
 	    so.thread_per_connection ? "thread_per_connection" : "epoll_pool");
@@ -262,6 +272,17 @@ cmd_routes(int argc, char **argv)
 	return 0;
 }
 
+/* motcua auth matrix|roles: the permission table against the real router. */
+static int
+cmd_auth(int argc, char **argv)
+{
+	struct router *rt = main_build_router();
+	int rc = auth_cli_auth(argc, argv, rt);
+
+	router_free(rt);
+	return rc;
+}
+
 static void
 main_describe(const char *name, const char *def, const char *doc, void *ctx)
 {
@@ -286,6 +307,14 @@ static const struct command commands[CMD__MAX] = {
 	[CMD_DB] = { "db", cmd_db, "db [--db URL] schema" },
 	[CMD_CONFIG] = { "config", cmd_config, "config   (list every setting)" },
 	[CMD_ROUTES] = { "routes", cmd_routes, "routes   (list every API route)" },
+	[CMD_USER] = { "user", auth_cli_user,
+	    "user add --username U --role R --agency CODE [--name N] | list | disable U | enable U | passwd U" },
+	[CMD_TOKEN] = { "token", auth_cli_token,
+	    "token create --name N --scopes a,b --agency CODE [--expires ISO] | list | revoke ID" },
+	[CMD_AGENCY] = { "agency", auth_cli_agency,
+	    "agency add --code C --name N [--parent CODE] [--kind K] | list" },
+	[CMD_AUDIT] = { "audit", audit_cli, "audit verify [--db URL] | list [--object X]" },
+	[CMD_AUTH] = { "auth", cmd_auth, "auth matrix | roles   (permission table as JSON / Markdown)" },
 };
 
 static void

@@ -359,7 +359,6 @@ server_start(const struct server_opts *o, const struct http_app *app)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	    o->thread_per_connection ? MHD_OPTION_END : MHD_OPTION_THREAD_POOL_SIZE,
 	    (unsigned)(o->threads ? o->threads : 1),
 	    MHD_OPTION_END);

@@ -1,10 +1,12 @@
 /*
  * Static files from the web root.  The path is checked segment by segment
- * (no "..", no hidden files, no NUL) before any open, and symlinks are not
- * followed out of the root.  Files go out by descriptor so the server can
+ * (no "..", no hidden files, no NUL) before any open, and the open itself
+ * (openat2 with RESOLVE_BENEATH) cannot leave the root through a symlink.  Files go out by descriptor so the server can
  * use sendfile; an ETag from size and mtime gives cheap 304s.
  */
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -50,6 +52,21 @@ http_mime_type(const char *path)
 	return "application/octet-stream";
 }
 
+/* Open rel (no leading '/') strictly beneath root; -1 with errno. */
+static int
+static_open_beneath(const char *root, const char *rel)
+{
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	int dfd, fd;
+
+	if ((dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	fd = (int)syscall(SYS_openat2, dfd, *rel ? rel : ".", &how, sizeof(how));
+	close(dfd);
+	return fd;
+}
+
 /* 1 if every segment of path is a plain name. */
 static int
 static_path_ok(const char *path)
@@ -83,21 +100,20 @@ http_static_serve(const char *root, struct req *r, struct resp *w)
 	if (path == NULL || !static_path_ok(path))
 		return -1;
 	plen = strlen(path);
-	n = snprintf(full, sizeof(full), "%s%s%s", root, path,
+	n = snprintf(full, sizeof(full), "%s%s", path + 1,
 	    path[plen - 1] == '/' ? "index.html" : "");
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return -1;
-	if ((fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+	if ((fd = static_open_beneath(root, full)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto fail;
 	if (S_ISDIR(st.st_mode)) {
 		/* "/portal" → "/portal/index.html" served directly. */
 		close(fd);
-		n = snprintf(full, sizeof(full), "%s%s/index.html", root, path);
+		n = snprintf(full, sizeof(full), "%s/index.html", path + 1);
 		if (n < 0 || (size_t)n >= sizeof(full) ||
-		    (fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
-		    fstat(fd, &st) == -1)
+		    (fd = static_open_beneath(root, full)) == -1 || fstat(fd, &st) == -1)
 			goto fail;
 	}
 	if (!S_ISREG(st.st_mode))
