@@ -1,0 +1,78 @@
+// Static checks over every page under web/ (no browser): what the CSP would
+// block, what every page must carry, and that every page has a browser test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { webDir } from './lib/harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function walk(dir, ext) {
+  const out = [];
+  for (const ent of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, ent.name);
+    if (ent.isDirectory()) out.push(...await walk(p, ext));
+    else if (ent.name.endsWith(ext)) out.push(p);
+  }
+  return out;
+}
+
+const web = webDir();
+const pages = await walk(web, '.html');
+const urlOf = (file) => `/${path.relative(web, file).split(path.sep).join('/')}`;
+
+test('web/ has pages to check', () => {
+  assert.ok(pages.some((p) => urlOf(p) === '/index.html'), `no index.html under ${web}`);
+});
+
+for (const file of pages) {
+  const url = urlOf(file);
+  test(`${url}: nothing the CSP forbids, the shared page frame present`, async () => {
+    const html = await readFile(file, 'utf8');
+    const problems = [];
+    for (const m of html.matchAll(/<script\b([^>]*)>/gi)) {
+      if (!/\bsrc\s*=/.test(m[1])) problems.push('inline <script> (CSP script-src \'self\')');
+    }
+    if (/<style\b/i.test(html)) problems.push('<style> block (CSP style-src \'self\')');
+    if (/\sstyle\s*=/i.test(html)) problems.push('style= attribute (CSP style-src \'self\')');
+    const handler = /<[a-z][^>]*\s(on[a-z]+)\s*=/i.exec(html);
+    if (handler) problems.push(`inline event handler ${handler[1]}=`);
+    if (/javascript:/i.test(html)) problems.push('javascript: URL');
+    if (/(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i.test(html)) problems.push('resource from another origin');
+
+    if (!/^<!doctype html>/i.test(html)) problems.push('no <!doctype html>');
+    if (!/<html\s[^>]*lang="vi"/i.test(html)) problems.push('<html> is not lang="vi"');
+    if (!/<meta\s+charset="utf-8"/i.test(html)) problems.push('no <meta charset="utf-8">');
+    if (!/<meta\s+name="viewport"/i.test(html)) problems.push('no viewport meta');
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html);
+    if (!title || !/motcua/.test(title[1])) problems.push('<title> without "motcua"');
+    if (!/<link\s+rel="icon"\s+href="\/favicon\.svg"/i.test(html)) problems.push('favicon not linked');
+    if (!/<link\s+rel="stylesheet"\s+href="\/shared\/css\/motcua\.css"/i.test(html)) problems.push('motcua.css not linked');
+    if (!/class="skip-link"\s+href="#main"/.test(html) || !/<main\s[^>]*id="main"/.test(html)) problems.push('no skip link to <main id="main">');
+    assert.deepEqual(problems, [], `${url}:\n  ${problems.join('\n  ')}`);
+  });
+}
+
+test('every page has a browser test', async () => {
+  const tests = await walk(here, '.test.mjs');
+  let text = '';
+  for (const t of tests) if (!t.endsWith('static.test.mjs')) text += await readFile(t, 'utf8');
+  const untested = pages.map(urlOf).filter((u) => {
+    if (u === '/index.html') return !/\$\{server\.url\}\/[`'"]/.test(text) && !text.includes('/index.html');
+    return !text.includes(u);
+  });
+  assert.deepEqual(untested, [], `pages without a test in tests/e2e: ${untested.join(', ')}`);
+});
+
+test('every JavaScript file is an ES module without eval', async () => {
+  const problems = [];
+  for (const file of await walk(web, '.js')) {
+    const src = await readFile(file, 'utf8');
+    if (/\beval\s*\(|new\s+Function\s*\(/.test(src)) problems.push(`${urlOf(file)}: eval/new Function (CSP)`);
+    if (/\.innerHTML\s*=|insertAdjacentHTML|document\.write/.test(src)) problems.push(`${urlOf(file)}: HTML from strings`);
+    if (/\.style\.|setAttribute\(\s*['"]style/.test(src)) problems.push(`${urlOf(file)}: inline style`);
+  }
+  assert.deepEqual(problems, []);
+});
