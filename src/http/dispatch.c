@@ -11,8 +11,8 @@
 	"img-src 'self' data:; font-src 'self'; connect-src 'self'; " \
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 
-static void
-dispatch_security_headers(const struct http_app *app, struct req *r, struct resp *w)
+void
+http_security_headers(const struct http_app *app, struct req *r, struct resp *w)
 {
 	resp_header(w, "X-Request-Id", r->request_id);
 	resp_header(w, "Content-Security-Policy", HTTP_CSP);
@@ -83,5 +83,5 @@ http_dispatch(const struct http_app *app, struct req *r, struct resp *w)
 		    "The requested resource was not found.");
 		break;
 	}
-	dispatch_security_headers(app, r, w);
+	http_security_headers(app, r, w);
 }

@@ -25,7 +25,8 @@ enum http_method {
 };
 
 /* Hard limits; the config may lower or raise them within sane bounds. */
-#define HTTP_MAX_PATH 1024
+#define HTTP_MAX_PATH 1024 /* bytes of the raw path */
+#define HTTP_MAX_QUERY_BYTES 1024 /* bytes of the raw query string */
 #define HTTP_MAX_PARAMS 8 /* path parameters */
 #define HTTP_MAX_QUERY 32 /* query parameters */
 #define HTTP_MAX_RESP_HEADERS 16
@@ -213,6 +214,10 @@ struct http_app {
  * the security headers and X-Request-Id.  Used by the server and by
  * in-memory tests. */
 void http_dispatch(const struct http_app *app, struct req *r, struct resp *w);
+
+/* The headers every response carries (X-Request-Id, CSP, nosniff, ...);
+ * http_dispatch adds them, and so must anything answering without it. */
+void http_security_headers(const struct http_app *app, struct req *r, struct resp *w);
 
 /* Serve a file under root for r->path (GET/HEAD); 0 if handled, -1 if no
  * such file (w untouched). */

@@ -40,14 +40,37 @@ struct rctx {
 	struct MHD_Connection *c;
 };
 
+struct header_scan {
+	size_t bytes;
+	int content_length; /* how many Content-Length headers */
+	int transfer_encoding;
+};
+
 static enum MHD_Result
-server_sum_headers(void *cls, enum MHD_ValueKind kind, const char *key,
+server_scan_headers(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *val)
+{
+	struct header_scan *h = cls;
+
+	(void)kind;
+	h->bytes += strlen(key) + (val ? strlen(val) : 0) + 4;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		h->content_length++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		h->transfer_encoding++;
+	return MHD_YES;
+}
+
+static enum MHD_Result
+server_sum_query(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t klen, const char *val, size_t vlen)
 {
 	size_t *sum = cls;
 
 	(void)kind;
-	*sum += strlen(key) + (val ? strlen(val) : 0) + 4;
+	(void)key;
+	(void)val;
+	*sum += klen + vlen + 2;
 	return MHD_YES;
 }
 
@@ -155,19 +178,20 @@ server_refuse(struct server *s, struct rctx *x, enum problem_kind k,
 	x->refused = 1;
 	x->r.route_name = "refused";
 	resp_problem(&x->w, &x->r, k, vi, en);
-	resp_header(&x->w, "X-Request-Id", x->r.request_id);
+	http_security_headers(s->app, &x->r, &x->w);
 	resp_header(&x->w, "Connection", "close");
 	return server_queue(s, x);
 }
 
 static int
 server_first_call(struct server *s, struct rctx *x, const char *url,
-    const char *method)
+    const char *method, const char *version)
 {
 	const union MHD_ConnectionInfo *ci;
 	struct req *r = &x->r;
 	const char *cl;
-	size_t hsum = 0;
+	struct header_scan hs = { 0, 0, 0 };
+	size_t qlen = 0;
 	int64_t clen;
 
 	if (rand_hex(r->request_id, HTTP_REQUEST_ID_LEN / 2) == -1)
@@ -186,18 +210,29 @@ server_first_call(struct server *s, struct rctx *x, const char *url,
 			    r->remote_ip, sizeof(r->remote_ip));
 	}
 	r->lang = "vi";
-	MHD_get_connection_values(x->c, MHD_HEADER_KIND, server_sum_headers, &hsum);
-	if (hsum > s->o.max_header_bytes)
+	MHD_get_connection_values(x->c, MHD_HEADER_KIND, server_scan_headers, &hs);
+	if (hs.bytes > s->o.max_header_bytes)
 		return server_refuse(s, x, PROB_HEADERS_TOO_LARGE,
 		    "Phần đầu yêu cầu vượt quá giới hạn.", "Request headers exceed the limit.");
-	if (strlen(url) > HTTP_MAX_PATH)
+	/* Two lengths, or a length beside chunked coding, let a proxy and us
+	 * disagree on where the request ends (RFC 9112 §6.3): refuse and close. */
+	if (hs.content_length > 1 || (hs.content_length > 0 && hs.transfer_encoding > 0))
+		return server_refuse(s, x, PROB_BAD_REQUEST,
+		    "Độ dài nội dung yêu cầu không rõ ràng.", "Ambiguous request framing.");
+	/* HTTP/1.1 requires Host (RFC 9112 §3.2); 0.9.75 does not enforce it. */
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+	    MHD_lookup_connection_value(x->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST) == NULL)
+		return server_refuse(s, x, PROB_BAD_REQUEST,
+		    "Yêu cầu HTTP/1.1 thiếu tiêu đề Host.", "HTTP/1.1 request without Host.");
+	MHD_get_connection_values_n(x->c, MHD_GET_ARGUMENT_KIND, server_sum_query, &qlen);
+	if (strlen(url) > HTTP_MAX_PATH || qlen > HTTP_MAX_QUERY_BYTES)
 		return server_refuse(s, x, PROB_URI_TOO_LONG,
 		    "Địa chỉ yêu cầu quá dài.", "The request URI is too long.");
 	if ((r->method = http_method_from(method)) == HTTP__MAX) {
 		x->refused = 1;
 		resp_problem(&x->w, r, PROB_METHOD_NOT_ALLOWED,
 		    "Phương thức không được hỗ trợ.", "Method not supported.");
-		resp_header(&x->w, "X-Request-Id", r->request_id);
+		http_security_headers(s->app, r, &x->w);
 		resp_header(&x->w, "Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
 		return server_queue(s, x);
 	}
@@ -226,7 +261,6 @@ server_access(void *cls, struct MHD_Connection *c, const char *url,
 	struct server *s = cls;
 	struct rctx *x = *con_cls;
 
-	(void)version;
 	if (x == NULL) {
 		if ((x = calloc(1, sizeof(*x))) == NULL)
 			return MHD_NO;
@@ -239,7 +273,7 @@ server_access(void *cls, struct MHD_Connection *c, const char *url,
 		buf_init(&x->body, s->o.max_body_bytes);
 		*con_cls = x;
 		atomic_fetch_add(&s->inflight, 1);
-		return server_first_call(s, x, url, method);
+		return server_first_call(s, x, url, method, version);
 	}
 	if (x->refused) {
 		*upload_data_size = 0; /* discard; the connection closes */
@@ -255,13 +289,13 @@ server_access(void *cls, struct MHD_Connection *c, const char *url,
 	if (x->too_large) {
 		resp_problem(&x->w, &x->r, PROB_PAYLOAD_TOO_LARGE,
 		    "Nội dung yêu cầu vượt quá giới hạn.", "The request body exceeds the limit.");
-		resp_header(&x->w, "X-Request-Id", x->r.request_id);
+		http_security_headers(s->app, &x->r, &x->w);
 		x->r.route_name = "refused";
 	} else if (x->bad_encoding) {
 		resp_problem(&x->w, &x->r, PROB_BAD_REQUEST,
 		    "Địa chỉ hoặc tham số có mã hóa không hợp lệ (cần UTF-8).",
 		    "The path or query has an invalid encoding (UTF-8 expected).");
-		resp_header(&x->w, "X-Request-Id", x->r.request_id);
+		http_security_headers(s->app, &x->r, &x->w);
 		x->r.route_name = "refused";
 	} else {
 		x->r.body = x->body.data;
@@ -359,8 +393,9 @@ server_start(const struct server_opts *o, const struct http_app *app)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
-	    o->thread_per_connection ? MHD_OPTION_END : MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)(o->threads ? o->threads : 1),
+	    /* A pool of one is no pool: MHD warns, so pass it only above one. */
+	    o->thread_per_connection || o->threads <= 1 ? MHD_OPTION_END
+	    : MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
 	    MHD_OPTION_END);
 	if (s->d == NULL) {
 		log_msg(LOG_ERROR, NULL, "listen", "host=%s port=%u reason=\"cannot start\"",
