@@ -10,13 +10,11 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "audit/audit.h"
-#include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/config.h"
 #include "ops/ops.h"
 
-enum cmd { CMD_SERVE, CMD_MIGRATE, CMD_VERSION, CMD_DB, CMD_CONFIG, CMD_ROUTES, CMD_USER, CMD_TOKEN,
-	CMD_AGENCY, CMD_AUDIT, CMD_AUTH, CMD__MAX };
+enum cmd { CMD_SERVE, CMD_MIGRATE, CMD_VERSION, CMD_DB, CMD_CONFIG, CMD_ROUTES, CMD_CALENDAR, CMD__MAX };
 
 struct command {
 	const char *name;
@@ -103,10 +101,7 @@ main_build_router(void)
 {
 	struct router *rt = router_new();
 
-	if (rt == NULL || router_add(rt, ops_routes, ops_nroutes) == -1 ||
-	    router_add(rt, auth_routes, auth_nroutes) == -1 ||
-	    router_add(rt, auth_admin_routes, auth_admin_nroutes) == -1 ||
-	    router_add(rt, audit_routes, audit_nroutes) == -1)
+	if (rt == NULL || router_add(rt, ops_routes, ops_nroutes) == -1)
 		fatal("router: bad route table");
 	return rt;
 }
@@ -150,7 +145,6 @@ cmd_serve(int argc, char **argv)
 
 	rt = main_build_router();
 	happ.router = rt;
-	happ.guard = auth_guard;
 	happ.web_root = config_str(CFG_WEB);
 	happ.hsts = app.behind_tls;
 	happ.ctx = &app;
@@ -252,6 +246,35 @@ cmd_db(int argc, char **argv)
 	return rc;
 }
 
+/* motcua calendar [--data DIR] lunar|solar|holidays|due ...: the year
+ * tables come from DIR/holidays (default data/holidays). */
+static int
+cmd_calendar(int argc, char **argv)
+{
+	struct calendar *cal;
+	char dir[1100], err[512];
+	const char *data = "data";
+	int rc;
+
+	if (argc >= 3 && strcmp(argv[1], "--data") == 0) {
+		data = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
+	if ((cal = calendar_new()) == NULL)
+		return 1;
+	snprintf(dir, sizeof(dir), "%s/holidays", data);
+	if (calendar_load_dir(cal, dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "motcua calendar: %s\n", err);
+		calendar_free(cal);
+		return 1;
+	}
+	argv[0] = "calendar";
+	rc = calendar_cli(cal, argc, argv, stdout, stderr);
+	calendar_free(cal);
+	return rc;
+}
+
 /* motcua routes: "METHOD PATTERN" per line, for docs and the OpenAPI test.
  * Test-build-only routes (under /api/v1/_test/) are left out. */
 static int
@@ -270,17 +293,6 @@ cmd_routes(int argc, char **argv)
 	}
 	router_free(rt);
 	return 0;
-}
-
-/* motcua auth matrix|roles: the permission table against the real router. */
-static int
-cmd_auth(int argc, char **argv)
-{
-	struct router *rt = main_build_router();
-	int rc = auth_cli_auth(argc, argv, rt);
-
-	router_free(rt);
-	return rc;
 }
 
 static void
@@ -307,14 +319,9 @@ static const struct command commands[CMD__MAX] = {
 	[CMD_DB] = { "db", cmd_db, "db [--db URL] schema" },
 	[CMD_CONFIG] = { "config", cmd_config, "config   (list every setting)" },
 	[CMD_ROUTES] = { "routes", cmd_routes, "routes   (list every API route)" },
-	[CMD_USER] = { "user", auth_cli_user,
-	    "user add --username U --role R --agency CODE [--name N] | list | disable U | enable U | passwd U" },
-	[CMD_TOKEN] = { "token", auth_cli_token,
-	    "token create --name N --scopes a,b --agency CODE [--expires ISO] | list | revoke ID" },
-	[CMD_AGENCY] = { "agency", auth_cli_agency,
-	    "agency add --code C --name N [--parent CODE] [--kind K] | list" },
-	[CMD_AUDIT] = { "audit", audit_cli, "audit verify [--db URL] | list [--object X]" },
-	[CMD_AUTH] = { "auth", cmd_auth, "auth matrix | roles   (permission table as JSON / Markdown)" },
+	[CMD_CALENDAR] = { "calendar", cmd_calendar,
+	    "calendar [--data DIR] lunar DATE | solar DATE [--leap] | holidays YEAR | "
+	    "due --from ISO8601 (--days N | --hours N)" },
 };
 
 static void
