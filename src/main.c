@@ -10,11 +10,27 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
 #include "calendar/calendar.h"
 #include "core/config.h"
 #include "ops/ops.h"
 
-enum cmd { CMD_SERVE, CMD_MIGRATE, CMD_VERSION, CMD_DB, CMD_CONFIG, CMD_ROUTES, CMD_CALENDAR, CMD__MAX };
+enum cmd {
+	CMD_SERVE,
+	CMD_MIGRATE,
+	CMD_VERSION,
+	CMD_DB,
+	CMD_CONFIG,
+	CMD_ROUTES,
+	CMD_CALENDAR,
+	CMD_USER,
+	CMD_TOKEN,
+	CMD_AGENCY,
+	CMD_AUDIT,
+	CMD_AUTH,
+	CMD__MAX
+};
 
 struct command {
 	const char *name;
@@ -101,7 +117,10 @@ main_build_router(void)
 {
 	struct router *rt = router_new();
 
-	if (rt == NULL || router_add(rt, ops_routes, ops_nroutes) == -1)
+	if (rt == NULL || router_add(rt, ops_routes, ops_nroutes) == -1 ||
+	    router_add(rt, auth_routes, auth_nroutes) == -1 ||
+	    router_add(rt, auth_admin_routes, auth_admin_nroutes) == -1 ||
+	    router_add(rt, audit_routes, audit_nroutes) == -1)
 		fatal("router: bad route table");
 	return rt;
 }
@@ -145,6 +164,7 @@ cmd_serve(int argc, char **argv)
 
 	rt = main_build_router();
 	happ.router = rt;
+	happ.guard = auth_guard;
 	happ.web_root = config_str(CFG_WEB);
 	happ.hsts = app.behind_tls;
 	happ.ctx = &app;
@@ -295,6 +315,17 @@ cmd_routes(int argc, char **argv)
 	return 0;
 }
 
+/* motcua auth matrix|roles: the permission table against the real router. */
+static int
+cmd_auth(int argc, char **argv)
+{
+	struct router *rt = main_build_router();
+	int rc = auth_cli_auth(argc, argv, rt);
+
+	router_free(rt);
+	return rc;
+}
+
 static void
 main_describe(const char *name, const char *def, const char *doc, void *ctx)
 {
@@ -322,6 +353,14 @@ static const struct command commands[CMD__MAX] = {
 	[CMD_CALENDAR] = { "calendar", cmd_calendar,
 	    "calendar [--data DIR] lunar DATE | solar DATE [--leap] | holidays YEAR | "
 	    "due --from ISO8601 (--days N | --hours N)" },
+	[CMD_USER] = { "user", auth_cli_user,
+	    "user add --username U --role R --agency CODE [--name N] | list | disable U | enable U | passwd U" },
+	[CMD_TOKEN] = { "token", auth_cli_token,
+	    "token create --name N --scopes a,b --agency CODE [--expires ISO] | list | revoke ID" },
+	[CMD_AGENCY] = { "agency", auth_cli_agency,
+	    "agency add --code C --name N [--parent CODE] [--kind K] | list" },
+	[CMD_AUDIT] = { "audit", audit_cli, "audit verify [--db URL] | list [--object X]" },
+	[CMD_AUTH] = { "auth", cmd_auth, "auth matrix | roles   (permission table as JSON / Markdown)" },
 };
 
 static void

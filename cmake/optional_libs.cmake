@@ -1,0 +1,6 @@
+# Libraries of the slices beyond the platform, linked into motcua_lib.
+# Included by the top CMakeLists.txt after motcua_lib exists.
+
+# auth: argon2id password hashing (OWASP's first choice).
+pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
+target_link_libraries(motcua_lib PUBLIC PkgConfig::ARGON2)

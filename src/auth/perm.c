@@ -1,0 +1,284 @@
+/* The permission table (perms.def) and everything derived from it: names,
+ * checks, token scopes, the role x route matrix and docs/ROLES.md. */
+#include <jansson.h>
+#include <string.h>
+
+#include "auth.h"
+
+_Static_assert(ACT__MAX <= 64, "token scopes are a 64-bit mask");
+_Static_assert(ACT_PUBLIC == 0, "route perm 0 must mean public");
+
+struct perm_row {
+	const char *name;
+	int token, writes;
+	unsigned char role[ROLE__MAX];
+	const char *vi, *en;
+};
+
+static const struct perm_row perm_rows[ACT__MAX] = {
+#define PERM(id, nm, tok, wr, a0, a1, a2, a3, a4, a5, a6, a7, dvi, den) \
+	[id] = { nm, tok, wr, { a0, a1, a2, a3, a4, a5, a6, a7 }, dvi, den },
+#include "perms.def"
+#undef PERM
+};
+
+static const char *const role_names[ROLE__MAX] = {
+	[ROLE_ADMIN] = "admin",
+	[ROLE_AGENCY_ADMIN] = "agency_admin",
+	[ROLE_RECEIVER] = "receiver",
+	[ROLE_SPECIALIST] = "specialist",
+	[ROLE_LEADER] = "leader",
+	[ROLE_CLERK] = "clerk",
+	[ROLE_INSPECTOR] = "inspector",
+	[ROLE_CITIZEN] = "citizen",
+};
+
+static const char *const role_labels[ROLE__MAX][2] = {
+	[ROLE_ADMIN] = { "Quản trị hệ thống", "System administrator" },
+	[ROLE_AGENCY_ADMIN] = { "Quản trị cơ quan", "Agency administrator" },
+	[ROLE_RECEIVER] = { "Cán bộ tiếp nhận (Một cửa)", "One-stop desk officer" },
+	[ROLE_SPECIALIST] = { "Chuyên viên xử lý", "Specialist" },
+	[ROLE_LEADER] = { "Lãnh đạo", "Leader" },
+	[ROLE_CLERK] = { "Văn thư", "Clerk" },
+	[ROLE_INSPECTOR] = { "Thanh tra, giám sát (chỉ xem)", "Inspector (read-only)" },
+	[ROLE_CITIZEN] = { "Công dân, doanh nghiệp", "Citizen or business" },
+};
+
+const char *
+auth_role_name(enum auth_role role)
+{
+	return role < ROLE__MAX ? role_names[role] : "?";
+}
+
+const char *
+auth_role_label(enum auth_role role, int en)
+{
+	return role < ROLE__MAX ? role_labels[role][en ? 1 : 0] : "?";
+}
+
+enum auth_role
+auth_role_from(const char *name)
+{
+	if (name == NULL)
+		return ROLE__MAX;
+	for (int i = 0; i < ROLE__MAX; i++)
+		if (strcmp(role_names[i], name) == 0)
+			return (enum auth_role)i;
+	return ROLE__MAX;
+}
+
+const char *
+auth_action_name(enum auth_action a)
+{
+	return a < ACT__MAX ? perm_rows[a].name : "?";
+}
+
+const char *
+auth_action_label(enum auth_action a, int en)
+{
+	return a < ACT__MAX ? (en ? perm_rows[a].en : perm_rows[a].vi) : "?";
+}
+
+enum auth_action
+auth_action_from(const char *name)
+{
+	if (name == NULL)
+		return ACT__MAX;
+	for (int i = 0; i < ACT__MAX; i++)
+		if (strcmp(perm_rows[i].name, name) == 0)
+			return (enum auth_action)i;
+	return ACT__MAX;
+}
+
+int
+auth_role_can(enum auth_role role, enum auth_action a)
+{
+	if (a >= ACT__MAX || role >= ROLE__MAX)
+		return 0;
+	return perm_rows[a].role[role] != 0;
+}
+
+int
+auth_action_token_ok(enum auth_action a)
+{
+	return a < ACT__MAX && perm_rows[a].token;
+}
+
+int
+auth_action_writes(enum auth_action a)
+{
+	return a < ACT__MAX && perm_rows[a].writes;
+}
+
+int
+auth_role_province_wide(enum auth_role role)
+{
+	return role == ROLE_ADMIN || role == ROLE_INSPECTOR;
+}
+
+int
+auth_role_assignable(enum auth_role actor, enum auth_role target)
+{
+	if (target >= ROLE__MAX)
+		return 0;
+	if (actor == ROLE_ADMIN)
+		return 1;
+	/* An agency admin staffs its own agency; province-wide roles and
+	 * citizen accounts are the province's business. */
+	if (actor == ROLE_AGENCY_ADMIN)
+		return target == ROLE_AGENCY_ADMIN || target == ROLE_RECEIVER ||
+		    target == ROLE_SPECIALIST || target == ROLE_LEADER || target == ROLE_CLERK;
+	return 0;
+}
+
+int
+auth_can(const struct principal *p, enum auth_action a)
+{
+	if (a == ACT_PUBLIC)
+		return 1;
+	if (p == NULL || a >= ACT__MAX)
+		return 0;
+	if (p->kind == PRINCIPAL_TOKEN)
+		return auth_action_token_ok(a) && (p->scopes & (UINT64_C(1) << a)) != 0;
+	return auth_role_can(p->role, a);
+}
+
+int
+auth_scopes_parse(const char *s, uint64_t *out, char *bad, size_t badsz)
+{
+	uint64_t m = 0;
+	const char *p = s;
+
+	if (badsz > 0)
+		bad[0] = '\0';
+	if (s == NULL || *s == '\0') {
+		str_lcpy(bad, "", badsz);
+		return -1;
+	}
+	while (*p != '\0') {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char name[64];
+		enum auth_action a;
+
+		if (len == 0 || len >= sizeof(name)) {
+			if (badsz > 0)
+				str_lcpy(bad, len == 0 ? "" : "…", badsz);
+			return -1;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		a = auth_action_from(name);
+		if (a == ACT__MAX || a == ACT_PUBLIC || !auth_action_token_ok(a)) {
+			str_lcpy(bad, name, badsz);
+			return -1;
+		}
+		m |= UINT64_C(1) << a;
+		p += len;
+		if (*p == ',')
+			p++;
+		if (*p == '\0' && comma != NULL) { /* trailing comma */
+			str_lcpy(bad, "", badsz);
+			return -1;
+		}
+	}
+	*out = m;
+	return 0;
+}
+
+void
+auth_scopes_format(uint64_t scopes, struct buf *b)
+{
+	int first = 1;
+
+	for (int a = 1; a < ACT__MAX; a++)
+		if (scopes & (UINT64_C(1) << a)) {
+			if (!first)
+				buf_putc(b, ',');
+			buf_puts(b, perm_rows[a].name);
+			first = 0;
+		}
+}
+
+void
+auth_roles_markdown(struct buf *b)
+{
+	buf_puts(b, "# Roles and permissions\n\n"
+	    "<!-- Generated by `motcua auth roles` from src/auth/perms.def; a unit test\n"
+	    "     fails when this file and the table disagree.  Do not edit by hand. -->\n\n"
+	    "One table maps role × action.  Every route names the action it needs; the\n"
+	    "guard checks it against this table before the handler runs, and API tokens\n"
+	    "carry a subset of the actions marked *token* as scopes.  Which objects a\n"
+	    "permitted caller reaches is decided by the scope: admin and inspector see\n"
+	    "the whole province, every other staff role its own agency and the agencies\n"
+	    "below it.\n\n## Roles\n\n| role | Vietnamese | English | scope |\n"
+	    "| --- | --- | --- | --- |\n");
+	for (int r = 0; r < ROLE__MAX; r++)
+		buf_printf(b, "| `%s` | %s | %s | %s |\n", role_names[r], role_labels[r][0],
+		    role_labels[r][1],
+		    auth_role_province_wide((enum auth_role)r) ? "province-wide"
+		    : r == ROLE_CITIZEN ? "own records (later slices)" : "own agency and descendants");
+	buf_puts(b, "\n## Permission table\n\n✔ = allowed.  *token*: may be granted to an API "
+	    "token.  *writes*: changes shared data.\n\n| action |");
+	for (int r = 0; r < ROLE__MAX; r++)
+		buf_printf(b, " %s |", role_names[r]);
+	buf_puts(b, " token | writes | meaning |\n| --- |");
+	for (int r = 0; r < ROLE__MAX; r++)
+		buf_puts(b, " :-: |");
+	buf_puts(b, " :-: | :-: | --- |\n");
+	for (int a = 0; a < ACT__MAX; a++) {
+		buf_printf(b, "| `%s` |", perm_rows[a].name);
+		for (int r = 0; r < ROLE__MAX; r++)
+			buf_puts(b, perm_rows[a].role[r] ? " ✔ |" : "   |");
+		buf_printf(b, " %s | %s | %s — %s |\n", perm_rows[a].token ? "✔" : " ",
+		    perm_rows[a].writes ? "✔" : " ", perm_rows[a].vi, perm_rows[a].en);
+	}
+	buf_puts(b, "\n## Rules beside the table\n\n"
+	    "- An agency admin may give only the agency roles (`agency_admin`, `receiver`,\n"
+	    "  `specialist`, `leader`, `clerk`), only in agencies inside its scope, and may\n"
+	    "  not change accounts with a province-wide role; an admin may give any role.\n"
+	    "- Nobody disables their own account or changes their own role.\n"
+	    "- Objects outside the caller's scope answer 404, exactly like objects that do\n"
+	    "  not exist, so their existence does not leak.\n"
+	    "- A disabled account loses its sessions at once; a changed password ends the\n"
+	    "  account's other sessions.\n"
+	    "- `session` is not grantable to API tokens: a token cannot change a password\n"
+	    "  or act as a person.\n");
+}
+
+void
+auth_matrix_json(const struct router *rt, struct buf *b)
+{
+	json_t *o = json_object(), *roles = json_array(), *acts = json_array(),
+	    *routes = json_array();
+	char *s;
+
+	for (int r = 0; r < ROLE__MAX; r++)
+		json_array_append_new(roles, json_string(role_names[r]));
+	for (int a = 0; a < ACT__MAX; a++) {
+		json_t *allowed = json_array();
+
+		for (int r = 0; r < ROLE__MAX; r++)
+			if (perm_rows[a].role[r])
+				json_array_append_new(allowed, json_string(role_names[r]));
+		json_array_append_new(acts, json_pack("{s:s, s:b, s:b, s:o}", "name",
+		    perm_rows[a].name, "token", perm_rows[a].token, "writes",
+		    perm_rows[a].writes, "roles", allowed));
+	}
+	for (size_t i = 0; rt != NULL && i < router_count(rt); i++) {
+		const struct route *x = router_at(rt, i);
+
+		json_array_append_new(routes, json_pack("{s:s, s:s, s:s}", "method",
+		    http_method_name(x->method), "pattern", x->pattern, "perm",
+		    auth_action_name((enum auth_action)x->perm)));
+	}
+	json_object_set_new(o, "roles", roles);
+	json_object_set_new(o, "actions", acts);
+	json_object_set_new(o, "routes", routes);
+	s = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	if (s != NULL)
+		buf_puts(b, s);
+	buf_putc(b, '\n');
+	free(s);
+	json_decref(o);
+}
