@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "calendar/calendar.h"
+#include "calendar/calendar_http.h"
 #include "core/config.h"
 #include "ops/ops.h"
 
@@ -120,7 +121,8 @@ main_build_router(void)
 	if (rt == NULL || router_add(rt, ops_routes, ops_nroutes) == -1 ||
 	    router_add(rt, auth_routes, auth_nroutes) == -1 ||
 	    router_add(rt, auth_admin_routes, auth_admin_nroutes) == -1 ||
-	    router_add(rt, audit_routes, audit_nroutes) == -1)
+	    router_add(rt, audit_routes, audit_nroutes) == -1 ||
+	    router_add(rt, calendar_routes, calendar_nroutes) == -1)
 		fatal("router: bad route table");
 	return rt;
 }
@@ -135,7 +137,7 @@ cmd_serve(int argc, char **argv)
 	struct router *rt = NULL;
 	struct db_conn *probe;
 	sigset_t set;
-	char host[64];
+	char host[64], cal_err[512];
 	int npos, sig, rc = 1;
 	long ncpu;
 
@@ -159,6 +161,16 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	db_conn_free(probe);
+	/* The working-day calendar: shipped tables, then the edited ones. */
+	if ((app.cal = calendar_store_open(app.db, config_str(CFG_DATA), cal_err,
+	    sizeof(cal_err))) == NULL) {
+		fprintf(stderr, "motcua: lịch làm việc: %s\n", cal_err);
+		rc = 2;
+		goto out;
+	}
+	if (calendar_store_sync_start((int)config_int(CFG_CALENDAR_SYNC)) == -1)
+		fprintf(stderr, "motcua: không chạy được luồng đồng bộ lịch; sửa đổi của "
+		    "máy chủ khác chỉ được nạp khi khởi động lại\n");
 	app.started_at = clock_now();
 	app.behind_tls = (int)config_int(CFG_BEHIND_TLS);
 
@@ -208,7 +220,9 @@ cmd_serve(int argc, char **argv)
 	rc = 0;
 out:
 	router_free(rt);
+	calendar_store_close();
 	db_close(app.db);
+	calendar_free(app.cal);
 	return rc;
 }
 
@@ -266,32 +280,68 @@ cmd_db(int argc, char **argv)
 	return rc;
 }
 
-/* motcua calendar [--data DIR] lunar|solar|holidays|due ...: the year
- * tables come from DIR/holidays (default data/holidays). */
+/* 1 if name is a config key (so "--name VALUE" is a setting). */
+static int
+main_is_config_key(const char *name)
+{
+	for (int k = 0; k < CFG__MAX; k++)
+		if (strcmp(config_name((enum config_key)k), name) == 0)
+			return 1;
+	return 0;
+}
+
+/* motcua calendar [--data DIR] [--db URL] [--config FILE] [--office_hours
+ * ...] lunar|solar|holidays|due|bench ...: the year tables come from
+ * DIR/holidays (default data/holidays) and, when --db or --config is
+ * given, also from the database's edited years, which win -- the calendar
+ * a server on that database would use.  Settings may appear anywhere on the
+ * line; every other argument goes to calendar_cli(). */
 static int
 cmd_calendar(int argc, char **argv)
 {
-	struct calendar *cal;
-	char dir[1100], err[512];
-	const char *data = "data";
-	int rc;
+	struct calendar *cal = NULL;
+	struct db *db = NULL;
+	char *args[64], err[512];
+	int n = 0, use_db = 0, rc = 1;
 
-	if (argc >= 3 && strcmp(argv[1], "--data") == 0) {
-		data = argv[2];
-		argv += 2;
-		argc -= 2;
+	config_defaults();
+	args[n++] = "calendar";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "--", 2) == 0 && i + 1 < argc &&
+		    (strcmp(a, "--config") == 0 || main_is_config_key(a + 2))) {
+			if (strcmp(a, "--config") == 0 ?
+			    config_load_file(argv[i + 1], err, sizeof(err)) == -1 :
+			    config_set(a + 2, argv[i + 1], err, sizeof(err)) == -1) {
+				fprintf(stderr, "motcua: %s\n", err);
+				return 2;
+			}
+			if (strcmp(a, "--config") == 0 || strcmp(a, "--db") == 0)
+				use_db = 1;
+			i++;
+			continue;
+		}
+		if (n == (int)CORE_NELEM(args) - 1) {
+			fprintf(stderr, "motcua calendar: quá nhiều đối số\n");
+			return 2;
+		}
+		args[n++] = argv[i];
 	}
-	if ((cal = calendar_new()) == NULL)
-		return 1;
-	snprintf(dir, sizeof(dir), "%s/holidays", data);
-	if (calendar_load_dir(cal, dir, err, sizeof(err)) < 0) {
+	args[n] = NULL;
+	/* JSON on stdout, only warnings and errors on stderr. */
+	log_set_level(strcmp(config_str(CFG_LOG_LEVEL), "debug") == 0 ? LOG_DEBUG : LOG_WARN);
+	if (use_db && (db = main_open_db()) == NULL)
+		return 2;
+	if ((cal = calendar_store_open(db, config_str(CFG_DATA), err, sizeof(err))) == NULL) {
 		fprintf(stderr, "motcua calendar: %s\n", err);
-		calendar_free(cal);
-		return 1;
+		goto out;
 	}
-	argv[0] = "calendar";
-	rc = calendar_cli(cal, argc, argv, stdout, stderr);
+	rc = calendar_cli(cal, n, args, stdout, stderr);
+out:
+	calendar_store_close();
 	calendar_free(cal);
+	db_close(db);
 	return rc;
 }
 
@@ -351,8 +401,8 @@ static const struct command commands[CMD__MAX] = {
 	[CMD_CONFIG] = { "config", cmd_config, "config   (list every setting)" },
 	[CMD_ROUTES] = { "routes", cmd_routes, "routes   (list every API route)" },
 	[CMD_CALENDAR] = { "calendar", cmd_calendar,
-	    "calendar [--data DIR] lunar DATE | solar DATE [--leap] | holidays YEAR | "
-	    "due --from ISO8601 (--days N | --hours N)" },
+	    "calendar [--data DIR] [--db URL] lunar DATE | solar DATE [--leap] | holidays YEAR | "
+	    "due --from ISO8601 (--days N | --hours N) [--cutoff HH:MM] | bench [--n N]" },
 	[CMD_USER] = { "user", auth_cli_user,
 	    "user add --username U --role R --agency CODE [--name N] | list | disable U | enable U | passwd U" },
 	[CMD_TOKEN] = { "token", auth_cli_token,

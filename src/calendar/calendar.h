@@ -171,6 +171,15 @@ int calendar_due_within_one_workday(struct calendar *cal, int64_t now,
  * bad input). */
 int calendar_cli(struct calendar *cal, int argc, char **argv, FILE *out,
     FILE *err);
+/* The CLI's and the API's date JSON, {"solar", "lunar": {day, month, year,
+ * leap}, "year_name"}: a new jansson json_t * the caller json_decref()s;
+ * NULL on ENOMEM. */
+void *calendar_lunar_json(const char *solar, const struct lunar_date *ld);
+/* A lunar date "YYYY-MM-DD" by shape (month 1..12, day 1..30; whether it
+ * exists is lunar_to_solar()'s question); 0 or -1. */
+int calendar_parse_lunar(const char *s, int *y, int *m, int *d);
+/* "HH:MM", 00:00..24:00, into minutes after midnight; 0 or -1. */
+int calendar_parse_hhmm(const char *s, int *out);
 
 /* ---- module-internal: shared by the files of src/calendar only --------- */
 

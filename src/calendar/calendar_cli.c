@@ -25,6 +25,8 @@ static const char usage[] =
     "  motcua calendar due --from ISO8601 (--days N | --hours N) "
     "[--cutoff HH:MM]\n"
     "      hạn giải quyết tính theo ngày hoặc giờ làm việc\n"
+    "  motcua calendar bench [--n N]\n"
+    "      đo tốc độ tính hạn (mặc định N = 2000000 lần, một lõi)\n"
     "Khoảng hỗ trợ: 01/01/1900 - 31/12/2199 (dương lịch).\n";
 
 /* Print j compactly with a newline and drop it; 0, or 2 on failure. */
@@ -44,8 +46,8 @@ cli_emit(json_t *j, FILE *out, FILE *err)
 
 /* "YYYY-MM-DD" by shape only (the lunar day 30 of a month is not a solar
  * date): 4, 2 and 2 digits, month 1..12, day 1..30. */
-static int
-cli_parse_lunar(const char *s, int *y, int *m, int *d)
+int
+calendar_parse_lunar(const char *s, int *y, int *m, int *d)
 {
 	int v[3] = { 0, 0, 0 }, len[3] = { 4, 2, 2 }, k = 0;
 
@@ -67,8 +69,8 @@ cli_parse_lunar(const char *s, int *y, int *m, int *d)
 }
 
 /* "HH:MM" (00:00..24:00) into minutes after midnight. */
-static int
-cli_parse_hhmm(const char *s, int *out)
+int
+calendar_parse_hhmm(const char *s, int *out)
 {
 	int h, m;
 
@@ -84,8 +86,8 @@ cli_parse_hhmm(const char *s, int *out)
 	return 0;
 }
 
-static json_t *
-cli_date_json(const char *solar, const struct lunar_date *ld)
+void *
+calendar_lunar_json(const char *solar, const struct lunar_date *ld)
 {
 	char name[32];
 
@@ -113,7 +115,7 @@ cli_lunar(struct calendar *cal, int argc, char **argv, FILE *out, FILE *err)
 		    "YYYY-MM-DD có thật, từ 1900-01-01 đến 2199-12-31)\n", argv[0]);
 		return EXIT_USAGE;
 	}
-	return cli_emit(cli_date_json(argv[0], &ld), out, err);
+	return cli_emit(calendar_lunar_json(argv[0], &ld), out, err);
 }
 
 static int
@@ -139,7 +141,7 @@ cli_solar(struct calendar *cal, int argc, char **argv, FILE *out, FILE *err)
 		fputs(usage, err);
 		return EXIT_USAGE;
 	}
-	if (cli_parse_lunar(arg, &ld.year, &ld.month, &ld.day) == -1 ||
+	if (calendar_parse_lunar(arg, &ld.year, &ld.month, &ld.day) == -1 ||
 	    lunar_to_solar(&ld, &y, &m, &d) == -1) {
 		fprintf(err, "calendar: ngày âm lịch không tồn tại: \"%s\"%s (cần "
 		    "YYYY-MM-DD; tháng nhuận chỉ với --leap khi năm đó nhuận "
@@ -148,7 +150,7 @@ cli_solar(struct calendar *cal, int argc, char **argv, FILE *out, FILE *err)
 		return EXIT_USAGE;
 	}
 	snprintf(solar, sizeof(solar), "%04d-%02d-%02d", y, m, d);
-	return cli_emit(cli_date_json(solar, &ld), out, err);
+	return cli_emit(calendar_lunar_json(solar, &ld), out, err);
 }
 
 static int
@@ -239,7 +241,7 @@ cli_due(struct calendar *cal, int argc, char **argv, FILE *out, FILE *err)
 		    CALENDAR_LIMIT_MAX);
 		return EXIT_USAGE;
 	}
-	if (cutoff != NULL && cli_parse_hhmm(cutoff, &cut) == -1) {
+	if (cutoff != NULL && calendar_parse_hhmm(cutoff, &cut) == -1) {
 		fprintf(err, "calendar: giờ tiếp nhận tối đa không hợp lệ: \"%s\" "
 		    "(cần HH:MM, 00:00-24:00)\n", cutoff);
 		return EXIT_USAGE;
@@ -255,7 +257,50 @@ cli_due(struct calendar *cal, int argc, char **argv, FILE *out, FILE *err)
 	return cli_emit(json_pack("{s:s, s:s}", "from", a, "due", b), out, err);
 }
 
-enum cli_cmd { CLI_LUNAR, CLI_SOLAR, CLI_HOLIDAYS, CLI_DUE, CLI__MAX };
+/*
+ * Time n calendar_due() calls on one core with the year tables loaded, for
+ * bench/run.sh (issue goal: 1,000,000 per second).  The receipts are spread
+ * over 2025 at every minute of the day (so cut-offs, days off and lunch
+ * breaks all occur) with limits of 1-30 working days or 1-40 working hours,
+ * half of each; the sum of the due times keeps the loop from being elided.
+ */
+static int
+cli_bench(struct calendar *cal, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct civil c = { 2025, 1, 1, 0, 0, 0 };
+	int64_t n = 2000000, base = time_from_vn(&c), due;
+	uint64_t t0, ns, sum = 0;
+	double secs;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--n") != 0 || i + 1 == argc ||
+		    str_to_i64(argv[++i], 1, 1000000000, &n) == -1) {
+			fprintf(err, "calendar: cần \"bench [--n N]\" với N từ 1 "
+			    "đến 1000000000\n");
+			return EXIT_USAGE;
+		}
+	}
+	t0 = clock_mono_ns();
+	for (int64_t i = 0; i < n; i++) {
+		uint64_t k = (uint64_t)i * 2654435761u;
+		int64_t at = base + (int64_t)(k % (365u * 86400u)) / 60 * 60;
+		int hours = (int)(i & 1);
+
+		if (calendar_due(cal, at, hours ? CALENDAR_HOURS : CALENDAR_DAYS,
+		    1 + (int)(k % (hours ? 40u : 30u)), -1, &due) == -1) {
+			fprintf(err, "calendar: không tính được hạn trong phép đo\n");
+			return EXIT_USAGE;
+		}
+		sum += (uint64_t)due;
+	}
+	ns = clock_mono_ns() - t0;
+	secs = ns > 0 ? (double)ns / 1e9 : 1e-9;
+	return cli_emit(json_pack("{s:I, s:I, s:f, s:I}", "due_per_second",
+	    (json_int_t)((double)n / secs), "n", (json_int_t)n, "seconds", secs,
+	    "checksum", (json_int_t)(sum & 0x7fffffffffffffffu)), out, err);
+}
+
+enum cli_cmd { CLI_LUNAR, CLI_SOLAR, CLI_HOLIDAYS, CLI_DUE, CLI_BENCH, CLI__MAX };
 
 static const struct {
 	const char *name;
@@ -265,6 +310,7 @@ static const struct {
 	[CLI_SOLAR] = { "solar", cli_solar },
 	[CLI_HOLIDAYS] = { "holidays", cli_holidays },
 	[CLI_DUE] = { "due", cli_due },
+	[CLI_BENCH] = { "bench", cli_bench },
 };
 
 int

@@ -10,7 +10,8 @@
 //   CHROMIUM       browser executable (default /usr/bin/chromium)
 //
 // API:
-//   startServer({env})  -> {url, dbUrl, tmp, logs(), stop()}
+//   startServer({env, args})  -> {url, dbUrl, tmp, logs(), stop()}; args are
+//                       extra `motcua serve` flags (e.g. ['--data', dir])
 //   launchBrowser()     -> playwright Browser
 //   newPage(browser, {viewport, locale, ...})  -> {context, page, problems}
 //   watchPage(page)     -> {problems, assertClean(msg)}   console errors,
@@ -81,7 +82,7 @@ function run(bin, args, env, timeoutMs) {
  * START_TIMEOUT_MS). `stop()` sends SIGTERM, waits (bounded) for the exit,
  * removes the temp dir and resolves {code, signal, stderr}.
  */
-export async function startServer({ env: extraEnv = {} } = {}) {
+export async function startServer({ env: extraEnv = {}, args: extraArgs = [] } = {}) {
   const bin = motcuaBin();
   const tmp = await mkdtemp(path.join(tmpdir(), 'motcua-e2e-'));
   const dbUrl = process.env.MOTCUA_DB_URL || `sqlite:${tmp}/t.db`;
@@ -99,7 +100,7 @@ export async function startServer({ env: extraEnv = {} } = {}) {
     throw e;
   }
 
-  const child = spawn(bin, ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', '--web', webDir()], {
+  const child = spawn(bin, ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', '--web', webDir(), ...extraArgs], {
     env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr = collect(child.stderr);

@@ -100,8 +100,11 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
 
   const ct = res.headers.get('Content-Type');
   let data = null;
+  // Read every body to its end, even an empty or non-JSON one: a caller
+  // that navigates away right after (sign-out) must not abort a response
+  // the browser still counts as loading.
+  const text = await res.text();
   if (res.status !== 204 && isJson(ct)) {
-    const text = await res.text();
     if (text) {
       try {
         data = JSON.parse(text);
