@@ -14,6 +14,7 @@
 #include "auth/auth.h"
 #include "calendar/calendar.h"
 #include "calendar/calendar_http.h"
+#include "catalog/catalog.h"
 #include "core/config.h"
 #include "ops/ops.h"
 
@@ -30,6 +31,8 @@ enum cmd {
 	CMD_AGENCY,
 	CMD_AUDIT,
 	CMD_AUTH,
+	CMD_CATALOG,
+	CMD_SEED,
 	CMD__MAX
 };
 
@@ -122,8 +125,14 @@ main_build_router(void)
 	    router_add(rt, auth_routes, auth_nroutes) == -1 ||
 	    router_add(rt, auth_admin_routes, auth_admin_nroutes) == -1 ||
 	    router_add(rt, audit_routes, audit_nroutes) == -1 ||
-	    router_add(rt, calendar_routes, calendar_nroutes) == -1)
+	    router_add(rt, calendar_routes, calendar_nroutes) == -1 ||
+	    router_add(rt, catalog_routes, catalog_nroutes) == -1)
 		fatal("router: bad route table");
+	/* GET and POST /api/v1/agencies are offered by both the accounts slice
+	 * (admin list) and the catalogue (public directory with its fields);
+	 * until one owner is chosen, the one registered first wins. */
+	for (size_t i = 0; i < catalog_agency_nroutes; i++)
+		(void)router_add(rt, &catalog_agency_routes[i], 1);
 	return rt;
 }
 
@@ -411,6 +420,9 @@ static const struct command commands[CMD__MAX] = {
 	    "agency add --code C --name N [--parent CODE] [--kind K] | list" },
 	[CMD_AUDIT] = { "audit", audit_cli, "audit verify [--db URL] | list [--object X]" },
 	[CMD_AUTH] = { "auth", cmd_auth, "auth matrix | roles   (permission table as JSON / Markdown)" },
+	[CMD_CATALOG] = { "catalog", catalog_cli,
+	    "catalog import FILE [--skip-existing] | export [--format json|csv]   [--db URL]" },
+	[CMD_SEED] = { "seed", catalog_cli_seed, "seed [--db URL] [--data DIR] [--demo]" },
 };
 
 static void
