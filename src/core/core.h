@@ -108,8 +108,12 @@ void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
 
 /* 0 or -1. */
 int rand_bytes(void *p, size_t n);
-/* Lower-case hex of n random bytes into out (2n+1 bytes); 0 or -1. */
+/* Lower-case hex of n random bytes into out (2n+1 bytes); 0 or -1.  For
+ * secrets (tokens, keys). */
 int rand_hex(char *out, size_t n);
+/* The same from a cheaper per-thread getrandom() pool, for identifiers
+ * that must be unique but need not be secret (request ids). */
+int rand_id_hex(char *out, size_t n);
 
 /* ---- str --------------------------------------------------------------- */
 

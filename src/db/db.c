@@ -184,49 +184,86 @@ db_conn_free(struct db_conn *c)
 	free(c);
 }
 
-/* One connection per thread: the thread-local slot remembers which db (and
+/* One connection per thread, kept in thread-specific data so that it is
+ * closed when its thread ends (libmicrohttpd's thread-per-connection mode
+ * ends a thread per client connection); the slot remembers which db (and
  * which generation of it) the connection belongs to. */
-static _Thread_local struct db_conn *tl_conn;
-static _Thread_local const struct db *tl_db;
-static _Thread_local unsigned tl_gen;
+static pthread_key_t db_tls_key;
+static pthread_once_t db_tls_once = PTHREAD_ONCE_INIT;
 static unsigned db_generations;
+
+/* Unlink c from its db's list; the caller frees it. */
+static void
+db_conn_unlink(struct db_conn *c)
+{
+	struct db *db = c->db;
+	struct db_conn **pp;
+
+	pthread_mutex_lock(&db->mu);
+	for (pp = &db->conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	pthread_mutex_unlock(&db->mu);
+}
+
+static void
+db_tls_destroy(void *p)
+{
+	struct db_conn *c = p;
+
+	db_conn_unlink(c);
+	db_conn_free(c);
+}
+
+static void
+db_tls_init(void)
+{
+	if (pthread_key_create(&db_tls_key, db_tls_destroy) != 0)
+		fatal("db: pthread_key_create failed");
+}
 
 struct db_conn *
 db_conn(struct db *db)
 {
-	struct db_conn *c;
+	struct db_conn *c, *old;
 
-	if (tl_conn != NULL && tl_db == db && tl_gen == db->generation)
-		return tl_conn;
+	pthread_once(&db_tls_once, db_tls_init);
+	old = pthread_getspecific(db_tls_key);
+	if (old != NULL && old->db == db && old->generation == db->generation)
+		return old;
 	if ((c = db_conn_open(db, 1)) == NULL)
 		return NULL;
 	pthread_mutex_lock(&db->mu);
 	if (db->generation == 0)
 		db->generation = __atomic_add_fetch(&db_generations, 1, __ATOMIC_SEQ_CST);
+	c->generation = db->generation;
 	c->next = db->conns;
 	db->conns = c;
 	pthread_mutex_unlock(&db->mu);
-	tl_conn = c;
-	tl_db = db;
-	tl_gen = db->generation;
+	/* A connection of a db closed since is already freed by db_close(). */
+	pthread_setspecific(db_tls_key, c);
 	return c;
 }
 
 void
 db_close(struct db *db)
 {
-	struct db_conn *c, *n;
+	struct db_conn *c, *n, *mine;
 
 	if (db == NULL)
 		return;
+	pthread_once(&db_tls_once, db_tls_init);
+	mine = pthread_getspecific(db_tls_key);
 	for (c = db->conns; c != NULL; c = n) {
 		n = c->next;
+		if (c == mine)
+			pthread_setspecific(db_tls_key, NULL);
 		db_conn_free(c);
 	}
-	if (tl_db == db) {
-		tl_conn = NULL;
-		tl_db = NULL;
-	}
+	/* Never reuse a generation: a stale slot of another thread must not
+	 * match a new db at the same address. */
 	pthread_mutex_destroy(&db->mu);
 	free(db->target);
 	free(db);

@@ -59,14 +59,17 @@ struct db_res; /* a result cursor */
  * remember it; connections open lazily.  NULL with *err set (static string)
  * on a bad URL.  Caller owns the handle: db_close(). */
 struct db *db_open(const char *url, const char **err);
-/* Closes every connection it opened; NULL-safe. */
+/* Closes every connection it opened; NULL-safe.  Call it only once every
+ * other thread that used db_conn() has ended (their connections close with
+ * them) or will not touch the db again. */
 void db_close(struct db *db);
 enum db_backend db_backend(const struct db *db);
 /* Redacted URL for logs (password removed); static-lifetime in db. */
 const char *db_url_safe(const struct db *db);
 
 /* The calling thread's connection (opened and its statements prepared on
- * first use).  NULL on failure (logged).  Owned by db. */
+ * first use, closed when the thread ends).  NULL on failure (logged).
+ * Owned by db. */
 struct db_conn *db_conn(struct db *db);
 /* A fresh private connection the caller owns (CLI, background jobs);
  * db_conn_free() it. */

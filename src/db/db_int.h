@@ -17,6 +17,7 @@ struct db_conn {
 	int in_tx;
 	int prepared; /* statements prepared (not for the migration connection) */
 	struct db_conn *next; /* in db->conns when thread-owned */
+	unsigned generation; /* of the db when it was opened (thread-owned) */
 };
 
 struct db_res {

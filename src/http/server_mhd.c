@@ -194,7 +194,7 @@ server_first_call(struct server *s, struct rctx *x, const char *url,
 	size_t qlen = 0;
 	int64_t clen;
 
-	if (rand_hex(r->request_id, HTTP_REQUEST_ID_LEN / 2) == -1)
+	if (rand_id_hex(r->request_id, HTTP_REQUEST_ID_LEN / 2) == -1)
 		str_lcpy(r->request_id, "0000000000000000", sizeof(r->request_id));
 	r->header_fn = server_header;
 	r->header_ctx = x->c;
@@ -363,8 +363,14 @@ server_start(const struct server_opts *o, const struct http_app *app)
 	const union MHD_DaemonInfo *di;
 	struct server *s;
 	unsigned flags = MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	/* The pool holds the read buffer and one record per header, so it must
+	 * exceed max_header_bytes well for our own 431 problem to answer rather
+	 * than MHD's HTML one.  (MHD zeroes it after every keep-alive request:
+	 * a measured cost of a few microseconds, accepted for that.) */
 	size_t mem = o->max_header_bytes * 2 + 16384;
 
+	if (mem < 65536)
+		mem = 65536;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)o->port);
@@ -376,8 +382,6 @@ server_start(const struct server_opts *o, const struct http_app *app)
 		return NULL;
 	s->app = app;
 	s->o = *o;
-	if (mem < 65536)
-		mem = 65536;
 	if (o->thread_per_connection)
 		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
 	else

@@ -273,6 +273,25 @@ test_clock_env(void **state)
 	assert_true(clock_now() > 1771232400);
 }
 
+static void
+test_rand_ids(void **state)
+{
+	char a[33], b[33];
+
+	(void)state;
+	/* Enough draws to cross a refill of the per-thread pool. */
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(rand_id_hex(a, 8), 0);
+		assert_int_equal(rand_id_hex(b, 8), 0);
+		assert_int_equal(strlen(a), 16);
+		assert_int_equal(strspn(a, "0123456789abcdef"), 16);
+		assert_string_not_equal(a, b);
+	}
+	assert_int_equal(rand_hex(a, 16), 0);
+	assert_int_equal(strlen(a), 32);
+	assert_int_equal(rand_id_hex(a, 5000), -1);
+}
+
 int
 main(void)
 {
@@ -288,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_str_i64),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_clock_env),
+		cmocka_unit_test(test_rand_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -207,8 +207,11 @@ export function watchPage(page, { allow = () => false } = {}) {
   page.on('pageerror', (err) => problems.push(`page error: ${err.stack || err.message}`));
   page.on('requestfailed', (req) => {
     const why = req.failure()?.errorText || 'failed';
-    // navigating away aborts pending requests: not a defect of the page
-    if (why === 'net::ERR_ABORTED' && req.resourceType() === 'document') return;
+    // Navigating away aborts whatever is still loading (the page itself, its
+    // favicon, images): not a defect of the page.  Aborted fetch/XHR calls
+    // still count, since a script that navigates before its own request
+    // finishes is a bug.
+    if (why === 'net::ERR_ABORTED' && !['fetch', 'xhr'].includes(req.resourceType())) return;
     if (!allow(req.url(), 0)) problems.push(`request failed: ${req.method()} ${req.url()} — ${why}`);
   });
   page.on('response', (res) => {

@@ -1,0 +1,699 @@
+#!/usr/bin/env bash
+# motcua benchmarks (issue 9): every figure beside a ceiling measured in the
+# same run on the same machine, as a ratio.  `make bench` runs this.
+#
+#   bench/run.sh                  full run (10 s per measurement)
+#   BENCH_QUICK=1 bench/run.sh    smoke run (3 s per measurement, 1 threading round)
+#
+# Environment:
+#   BENCH_SECONDS=N      seconds per wrk measurement (default 10, quick 3)
+#   BENCH_ONLY=REGEX     run only the scenarios whose name matches (grep -E),
+#                        e.g. BENCH_ONLY='static|healthz' or BENCH_ONLY=threading
+#   BENCH_CONNECTIONS=N  wrk connections (default 64; the goals assume 64)
+#   BENCH_SPLIT=N        slices per figure, ceiling and motcua alternating (default 2, quick 1)
+#   BENCH_ROUNDS=N       threading rounds, alternating A B A B (default 3, quick 1)
+#   BENCH_TMPDIR=DIR     where the databases and configs live during the run
+#                        (default $TMPDIR or /tmp; never a tmpfs, see below)
+#   BENCH_NO_BUILD=1     use build/bench/motcua as it is (no cmake)
+#
+# Writes the table to stdout and to bench/results/latest.md.  Every process it
+# starts (motcua, nginx, the PostgreSQL cluster) is stopped and every temp
+# file removed on exit, whatever the exit.  See bench/README.md.
+set -eu
+set -o pipefail
+export LC_ALL=C
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bdir=$root/build/bench
+bin=$bdir/motcua
+results=$root/bench/results/latest.md
+
+quick=${BENCH_QUICK:-0}
+if [ "$quick" = 1 ]; then
+	secs=${BENCH_SECONDS:-3}
+	rounds=${BENCH_ROUNDS:-1}
+	split=${BENCH_SPLIT:-1}
+	ceil_secs=2
+else
+	secs=${BENCH_SECONDS:-10}
+	rounds=${BENCH_ROUNDS:-3}
+	split=${BENCH_SPLIT:-2}
+	ceil_secs=5
+fi
+# Threading runs are many (paths x modes x rounds): half length, at least 3 s.
+tsecs=$((secs / 2 > 3 ? secs / 2 : 3))
+[ "$secs" -lt "$tsecs" ] && tsecs=$secs
+warm=1 # seconds of warm-up before every measurement (connections, prepared statements)
+conns=${BENCH_CONNECTIONS:-64}
+wrk_threads=2
+only=${BENCH_ONLY:-}
+rss_goal_mb=100
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() {
+	say "error: $*"
+	exit 1
+}
+
+# --- cleanup: every PID we started, the PostgreSQL cluster, the temp dir ---
+tmp=""
+pids=""
+pg_dir=""
+alive() { # PID: running (an exited child stays a zombie until waited for)
+	local st
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+stop_pid() { # pid: TERM, up to 5 s, then KILL
+	local p=$1 i
+	kill -TERM "$p" 2>/dev/null || true
+	for i in $(seq 50); do
+		alive "$p" || break
+		sleep 0.1
+	done
+	kill -KILL "$p" 2>/dev/null || true
+	wait "$p" 2>/dev/null || true
+	pids=$(printf '%s\n' $pids | grep -vx "$p" | tr '\n' ' ' || true)
+}
+cleanup() {
+	local rc=$? p
+	set +e
+	trap - EXIT INT TERM
+	for p in $pids; do stop_pid "$p"; done
+	if [ -n "$pg_dir" ]; then
+		"$root/scripts/pg-test.sh" stop "$pg_dir" >/dev/null 2>&1
+	fi
+	[ -n "$tmp" ] && rm -rf "$tmp"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for t in wrk nginx cmake cc timeout; do
+	command -v "$t" >/dev/null 2>&1 || die "$t is missing (run scripts/deps.sh bench)"
+done
+
+# --- temp dir: on a real disk, or durable-commit figures mean nothing ---
+base=${BENCH_TMPDIR:-${TMPDIR:-/tmp}}
+case "$(stat -f -c %T "$base" 2>/dev/null || echo unknown)" in
+tmpfs | ramfs)
+	mkdir -p "$bdir"
+	base=$bdir
+	;;
+esac
+tmp=$(mktemp -d "$base/motcua-bench.XXXXXX")
+chmod 0755 "$tmp" # nginx workers run as nobody when we are root
+storage="$(df -PT "$tmp" | awk 'NR == 2 { print $2 }') ($base)"
+
+# --- build ---
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+	say "building the release binary in build/bench"
+	if ! timeout 1200 cmake -S "$root" -B "$bdir" -DCMAKE_BUILD_TYPE=Release \
+		>"$tmp/build.log" 2>&1 ||
+		! timeout 1200 cmake --build "$bdir" -j"$(nproc)" >>"$tmp/build.log" 2>&1; then
+		tail -40 "$tmp/build.log" >&2
+		die "build failed"
+	fi
+fi
+[ -x "$bin" ] || die "no $bin"
+say "building bench/ceiling_insert.c"
+# shellcheck disable=SC2046
+cc -O2 -std=c11 $(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql) \
+	-o "$tmp/ceiling_insert" "$root/bench/ceiling_insert.c" -lsqlite3 -lpq ||
+	die "cannot build bench/ceiling_insert.c"
+
+have_bench_data=0
+if "$bin" help 2>/dev/null | grep -q '^  motcua bench-data'; then
+	have_bench_data=1
+fi
+
+# The same bytes for motcua and nginx: a snapshot of web/ (others may be
+# editing it while we run).
+cp -R "$root/web" "$tmp/web"
+mkdir -p "$tmp/sizes"
+chmod -R a+rX "$tmp/web" "$tmp/sizes"
+
+# ---------------------------------------------------------------- helpers ---
+
+kv() { # key "k=v k=v ..." -> v
+	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# http_probe PORT PATH -> "STATUS BODY_BYTES HEADER_BYTES" (bash /dev/tcp, no curl)
+http_probe() {
+	local f=$tmp/probe.out hb tb
+	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
+		printf "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" "$1" >&3
+		cat <&3' "$1" "$2" >"$f" || {
+		echo "000 0 0"
+		return
+	}
+	tb=$(stat -c %s "$f")
+	hb=$(sed -n '1,/^\r$/p' "$f" | wc -c)
+	printf '%s %s %s\n' "$(head -1 "$f" | awk '{ print $2 }')" $((tb - hb)) "$hb"
+}
+
+port_free() { # 0 when nothing listens on 127.0.0.1:PORT
+	! timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null
+}
+
+# run_wrk URL SECONDS -> sets W_rps W_p50 W_p99 W_err W_non2xx W_req W_dur
+# (BENCH_PATHS=FILE in the environment makes every request a random line).
+nwrk=0
+run_wrk() {
+	local url=$1 d=$2 out line
+	nwrk=$((nwrk + 1))
+	out=$tmp/wrk.$nwrk.log
+	if ! timeout $((d + 30)) wrk -t"$wrk_threads" -c"$conns" -d"${d}s" --timeout 5s \
+		-s "$root/bench/wrk/report.lua" "$url" >"$out" 2>&1; then
+		cat "$out" >&2
+		die "wrk failed on $url"
+	fi
+	line=$(grep '^BENCH ' "$out") || die "wrk printed no BENCH line for $url"
+	W_rps=$(kv rps "$line")
+	W_p50=$(kv p50_us "$line")
+	W_p99=$(kv p99_us "$line")
+	W_err=$(kv errors "$line")
+	W_non2xx=$(kv non2xx "$line")
+	W_req=$(kv requests "$line")
+	W_dur=$(kv duration_us "$line")
+}
+
+rss_reset() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || rss_since_start=1; }
+rss_peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+rss_since_start=0
+
+# measure PID URL -> warm-up, reset the peak RSS, measure; sets W_* and W_rss
+measure() {
+	local pid=$1 url=$2
+	run_wrk "$url" "$warm"
+	[ -n "$pid" ] && rss_reset "$pid"
+	run_wrk "$url" "$secs"
+	W_rss=""
+	[ -n "$pid" ] && W_rss=$(rss_peak_kb "$pid")
+	return 0
+}
+
+# cpu_ticks PID... -> user+system clock ticks of these processes so far
+cpu_ticks() {
+	local t=0 p v
+	for p in "$@"; do
+		v=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)
+		t=$((t + v))
+	done
+	echo "$t"
+}
+# children PID -> its child PIDs (nginx workers)
+children() {
+	if command -v pgrep >/dev/null 2>&1; then
+		pgrep -P "$1" | tr '\n' ' '
+	else
+		awk -v p="$1" '$4 == p { printf "%s ", $1 }' /proc/[0-9]*/stat 2>/dev/null
+	fi
+}
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# versus CEILING_URL "CEILING_PIDS" PID URL: the ceiling and motcua measured
+# in alternating slices (A B B A ...; $split slices of secs/split each, after
+# a warm-up of both), so a burst of load from other work on the machine hits
+# both.  Sets C_rps (ceiling) and W_rps W_p50 W_p99 W_err W_non2xx W_rss
+# (motcua): rps = all requests / all time, p50 = mean of the slices, p99 =
+# worst slice.  C_cpu / W_cpu: server CPU time per request in µs (user +
+# system of the server processes over the measured slices), a figure other
+# load on the machine moves much less than rps.
+versus() {
+	local curl=$1 cpids=$2 pid=$3 url=$4 i slice c0 c1 m0 m1
+	slice=$(((secs + split - 1) / split))
+	run_wrk "$curl" "$warm"
+	run_wrk "$url" "$warm"
+	rss_reset "$pid"
+	: >"$tmp/vs.c"
+	: >"$tmp/vs.m"
+	for i in $(seq "$split"); do
+		if [ $((i % 2)) = 1 ]; then
+			c0=$(cpu_ticks $cpids)
+			run_wrk "$curl" "$slice"
+			c1=$(cpu_ticks $cpids)
+			echo "$W_req $W_dur $W_p50 $W_p99 $W_err $W_non2xx $((c1 - c0))" >>"$tmp/vs.c"
+		fi
+		m0=$(cpu_ticks "$pid")
+		run_wrk "$url" "$slice"
+		m1=$(cpu_ticks "$pid")
+		echo "$W_req $W_dur $W_p50 $W_p99 $W_err $W_non2xx $((m1 - m0))" >>"$tmp/vs.m"
+		if [ $((i % 2)) = 0 ]; then
+			c0=$(cpu_ticks $cpids)
+			run_wrk "$curl" "$slice"
+			c1=$(cpu_ticks $cpids)
+			echo "$W_req $W_dur $W_p50 $W_p99 $W_err $W_non2xx $((c1 - c0))" >>"$tmp/vs.c"
+		fi
+	done
+	W_rss=$(rss_peak_kb "$pid")
+	# shellcheck disable=SC2046 # word splitting wanted
+	set -- $(awk -v hz="$hz" '{ r += $1; d += $2; c += $7 }
+		END { printf "%.1f %.1f", r / d * 1e6, c / hz * 1e6 / r }' "$tmp/vs.c")
+	C_rps=$1 C_cpu=$2
+	# shellcheck disable=SC2046
+	set -- $(awk -v hz="$hz" '{ r += $1; d += $2; p50 += $3; if ($4 > p99) p99 = $4; e += $5; s += $6; c += $7 }
+		END { printf "%.1f %d %d %d %d %.1f", r / d * 1e6, p50 / NR, p99, e, s, c / hz * 1e6 / r }' \
+		"$tmp/vs.m")
+	W_rps=$1 W_p50=$2 W_p99=$3 W_err=$4 W_non2xx=$5 W_cpu=$6
+}
+
+# cpu_row NAME: motcua's and the ceiling's CPU per request from the last versus
+cpu_row() {
+	printf '%s\t%s\t%s\t%s\n' "$1" "$W_cpu" "$C_cpu" \
+		"$(awk -v m="$W_cpu" -v c="$C_cpu" 'BEGIN { printf "%.2f", (m > 0 ? c / m : 0) }')" \
+		>>"$cpu_rows"
+}
+
+# --- motcua servers: one per database, started on first use ---
+bin_serve() { # NAME DB_URL [flags...] -> sets srv_pid srv_port
+	local name=$1 db=$2 i
+	shift 2
+	# A fresh file: the shell truncates it in the child, after we may read it.
+	rm -f "$tmp/$name.out"
+	"$bin" serve --db "$db" --listen 127.0.0.1:0 --web "$tmp/web" --data "$root/data" \
+		--access_log 0 --conn_limit 4096 --per_ip_limit 4096 --shutdown_grace 1 "$@" \
+		>"$tmp/$name.out" 2>"$tmp/$name.err" &
+	srv_pid=$!
+	pids="$pids $srv_pid"
+	srv_port=""
+	for i in $(seq 300); do
+		srv_port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' \
+			"$tmp/$name.out" 2>/dev/null || true)
+		[ -n "$srv_port" ] && return 0
+		if ! alive "$srv_pid"; then
+			cat "$tmp/$name.err" >&2
+			die "motcua serve ($name) exited"
+		fi
+		sleep 0.1
+	done
+	die "motcua serve ($name) did not start in 30 s"
+}
+
+sq_pid="" sq_port=""
+need_sqlite() {
+	[ -n "$sq_pid" ] && return 0
+	timeout 120 "$bin" migrate --db "sqlite:$tmp/motcua.db" >"$tmp/migrate.log" 2>&1 ||
+		{ cat "$tmp/migrate.log" >&2; die "migrate (sqlite) failed"; }
+	bin_serve sqlite "sqlite:$tmp/motcua.db"
+	sq_pid=$srv_pid sq_port=$srv_port
+}
+
+pg_url="" pg_state=""
+need_pg() { # 0 when a throw-away cluster is up and pg_url is set
+	[ "$pg_state" = up ] && return 0
+	[ "$pg_state" = none ] && return 1
+	if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${PG_BINDIR:-}" ]; then
+		say "PostgreSQL server binaries not installed: PostgreSQL rows skipped" \
+			"(scripts/deps.sh all installs them)"
+		pg_state=none
+		return 1
+	fi
+	pg_dir=$tmp/pg
+	timeout 120 "$root/scripts/pg-test.sh" start "$pg_dir" 2>"$tmp/pg.log" ||
+		{ cat "$tmp/pg.log" >&2; die "pg-test.sh start failed"; }
+	pg_url=$("$root/scripts/pg-test.sh" url "$pg_dir" motcua_bench 2>>"$tmp/pg.log")
+	pg_state=up
+}
+
+pg_pid="" pg_port=""
+need_pg_server() {
+	[ -n "$pg_pid" ] && return 0
+	need_pg || return 1
+	timeout 120 "$bin" migrate --db "$pg_url" >"$tmp/migrate-pg.log" 2>&1 ||
+		{ cat "$tmp/migrate-pg.log" >&2; die "migrate (postgresql) failed"; }
+	bin_serve pg "$pg_url"
+	pg_pid=$srv_pid pg_port=$srv_port
+}
+
+# --- nginx, the static ceiling: its own config, pid and temp paths in $tmp ---
+ng_pid="" ng_port=""
+need_nginx() {
+	local d=$tmp/nginx i
+	[ -n "$ng_pid" ] && return 0
+	mkdir -p "$d"
+	for _ in 1 2 3 4 5; do
+		ng_port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		port_free "$ng_port" || continue
+		cat >"$d/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_timeout 65;
+	keepalive_requests 100000000;
+	types { text/html html; text/css css; text/javascript js; image/svg+xml svg; }
+	default_type application/octet-stream;
+	client_body_temp_path $d/client_body;
+	proxy_temp_path $d/proxy;
+	fastcgi_temp_path $d/fastcgi;
+	uwsgi_temp_path $d/uwsgi;
+	scgi_temp_path $d/scgi;
+	server {
+		listen 127.0.0.1:$ng_port;
+		root $tmp/web;
+		location /_size/ { alias $tmp/sizes/; }
+	}
+}
+EOF
+		nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" >"$d/stdout" 2>&1 &
+		ng_pid=$!
+		pids="$pids $ng_pid"
+		for i in $(seq 50); do
+			if ! alive "$ng_pid"; then break; fi
+			if ! port_free "$ng_port"; then return 0; fi
+			sleep 0.1
+		done
+		cat "$d/error.log" "$d/stdout" >&2 2>/dev/null || true
+		stop_pid "$ng_pid"
+		ng_pid=""
+	done
+	die "nginx did not start"
+}
+
+# nginx_size_path BYTES -> a path nginx serves with a body of exactly BYTES
+nginx_size_path() {
+	local f=$tmp/sizes/b$1
+	[ -f "$f" ] || {
+		head -c "$1" /dev/zero | tr '\0' 'x' >"$f"
+		chmod 0644 "$f"
+	}
+	echo "/_size/b$1"
+}
+
+# --- the table ---
+rows=$tmp/rows.tsv
+: >"$rows"
+threading_rows=$tmp/threading.tsv
+: >"$threading_rows"
+notes=$tmp/notes.txt
+: >"$notes"
+cpu_rows=$tmp/cpu.tsv
+: >"$cpu_rows"
+
+fmt_ms() { [ -n "$1" ] && awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }' || echo "—"; }
+fmt_mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' || echo "—"; }
+fmt_int() { [ -n "$1" ] && awk -v x="$1" 'BEGIN { printf "%.0f", x }' || echo "—"; }
+
+# row NAME RPS P50_US P99_US RSS_KB CEIL_LABEL CEIL_RPS MIN_RATIO MAX_P99_US
+#   MIN_RATIO / MAX_P99_US empty: no such goal.  The RSS goal applies to
+#   every row with an RSS; wrk errors or non-2xx answers are a MISS.
+row() {
+	local name=$1 rps=$2 p50=$3 p99=$4 rss=$5 clabel=$6 crps=$7 minr=$8 maxp99=$9
+	local ratio="—" goal="" verdict="PASS" why=""
+	if [ -n "$crps" ] && [ -n "$rps" ]; then
+		ratio=$(awk -v a="$rps" -v b="$crps" 'BEGIN { printf "%.2f", a / b }')
+	fi
+	if [ -n "$minr" ]; then
+		goal="≥ ${minr}×"
+		awk -v r="$ratio" -v m="$minr" 'BEGIN { exit !(r + 0 >= m + 0) }' || why="$why ratio"
+	fi
+	if [ -n "$maxp99" ]; then
+		goal="${goal:+$goal, }p99 ≤ $(fmt_ms "$maxp99") ms"
+		[ "$p99" -le "$maxp99" ] || why="$why p99"
+	fi
+	if [ -n "$rss" ]; then
+		goal="${goal:+$goal, }RSS ≤ $rss_goal_mb MB"
+		[ "$rss" -le $((rss_goal_mb * 1024)) ] || why="$why RSS"
+	fi
+	if [ "${W_err:-0}" != 0 ] || [ "${W_non2xx:-0}" != 0 ]; then
+		why="$why errors(${W_err:-0}+${W_non2xx:-0})"
+	fi
+	[ -n "$why" ] && verdict="MISS:${why# }"
+	[ -z "$goal" ] && goal="—" && verdict="—"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(fmt_int "$rps")" \
+		"$(fmt_ms "$p50")" "$(fmt_ms "$p99")" "$(fmt_mb "$rss")" \
+		"$(if [ -n "$clabel" ]; then echo "$clabel: $(fmt_int "$crps")"; else echo "—"; fi)" "$ratio" "$goal" "$verdict" >>"$rows"
+	say "$(tail -1 "$rows" | tr '\t' '|')"
+}
+
+skip() { # NAME WHY
+	printf '%s\t—\t—\t—\t—\t—\t—\t—\t%s\n' "$1" "$2" >>"$rows"
+	say "$1: $2"
+}
+
+note() { printf '%s\n' "$*" >>"$notes"; }
+
+# ---------------------------------------------------------------- scenarios ---
+# Each scenario is one function scenario_NAME; the list at the bottom runs
+# them in order.  A scenario starts what it needs (need_sqlite, need_pg,
+# need_nginx, ...), measures the ceiling right before itself, and calls row.
+
+# static PATH against nginx serving the same bytes (goal ≥ 0.9 × nginx).
+bench_static() {
+	local path=$1 m n
+	need_sqlite
+	need_nginx
+	m=$(http_probe "$sq_port" "$path")
+	n=$(http_probe "$ng_port" "$path")
+	[ "${m%% *}" = 200 ] || die "motcua $path answered ${m%% *}"
+	[ "${n%% *}" = 200 ] || die "nginx $path answered ${n%% *}"
+	[ "$(echo "$m" | cut -d' ' -f2)" = "$(echo "$n" | cut -d' ' -f2)" ] ||
+		die "motcua and nginx bodies differ in size for $path ($m / $n)"
+	note "$path: body $(echo "$m" | cut -d' ' -f2) B; response headers motcua $(echo "$m" | cut -d' ' -f3) B, nginx $(echo "$n" | cut -d' ' -f3) B"
+	versus "http://127.0.0.1:$ng_port$path" "$ng_pid $(children "$ng_pid")" "$sq_pid" \
+		"http://127.0.0.1:$sq_port$path"
+	cpu_row "static $path"
+	row "static $path" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "nginx, same file" "$C_rps" 0.9 ""
+}
+scenario_static_css() { bench_static /shared/css/motcua.css; }
+scenario_static_index() { bench_static /index.html; }
+scenario_static_small() { bench_static /favicon.svg; }
+
+# A motcua URL against nginx serving a file of the same body size; no goal
+# (informative) unless MIN_RATIO is given.
+# bench_vs_size NAME PID PORT PATH [MIN_RATIO [MAX_P99_US]]
+bench_vs_size() {
+	local name=$1 pid=$2 port=$3 path=$4 minr=${5:-} maxp99=${6:-} m size
+	need_nginx
+	m=$(http_probe "$port" "$path")
+	[ "${m%% *}" = 200 ] || die "motcua $path answered ${m%% *}"
+	size=$(echo "$m" | cut -d' ' -f2)
+	note "$name: body $size B; response headers motcua $(echo "$m" | cut -d' ' -f3) B"
+	versus "http://127.0.0.1:$ng_port$(nginx_size_path "$size")" "$ng_pid $(children "$ng_pid")" \
+		"$pid" "http://127.0.0.1:$port$path"
+	cpu_row "$name"
+	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "nginx, ${size} B file" "$C_rps" \
+		"$minr" "$maxp99"
+}
+
+scenario_healthz_sqlite() {
+	need_sqlite
+	bench_vs_size "GET /healthz (SQLite round trip)" "$sq_pid" "$sq_port" /healthz
+}
+
+scenario_healthz_pg() {
+	if ! need_pg_server; then
+		skip "GET /healthz (PostgreSQL round trip)" "not available (no PostgreSQL)"
+		return 0
+	fi
+	bench_vs_size "GET /healthz (PostgreSQL round trip)" "$pg_pid" "$pg_port" /healthz
+}
+
+scenario_meta() {
+	need_sqlite
+	bench_vs_size "GET /api/v1/meta (no database)" "$sq_pid" "$sq_port" /api/v1/meta
+}
+
+# The durable single-row insert ceilings (C loop, one transaction per row).
+ceil_sqlite="" ceil_pg=""
+scenario_ceiling_insert_sqlite() {
+	local line
+	line=$(timeout $((ceil_secs + 60)) "$tmp/ceiling_insert" sqlite "$tmp/ceiling.db" \
+		"$ceil_secs") || die "ceiling_insert sqlite failed"
+	ceil_sqlite=$(kv rate "$line")
+	W_err=0 W_non2xx=0
+	row "ceiling: SQLite insert, 1 row/commit, synchronous=FULL (rows/s)" \
+		"$ceil_sqlite" "" "" "" "" "" "" ""
+}
+scenario_ceiling_insert_pg() {
+	local line url
+	if ! need_pg; then
+		skip "ceiling: PostgreSQL insert, 1 row/commit (rows/s)" "not available (no PostgreSQL)"
+		return 0
+	fi
+	url=$("$root/scripts/pg-test.sh" url "$pg_dir" ceiling 2>>"$tmp/pg.log")
+	line=$(timeout $((ceil_secs + 60)) "$tmp/ceiling_insert" pg "$url" \
+		"$ceil_secs") || die "ceiling_insert pg failed"
+	ceil_pg=$(kv rate "$line")
+	W_err=0 W_non2xx=0
+	row "ceiling: PostgreSQL insert, 1 row/commit, synchronous_commit=on (rows/s)" \
+		"$ceil_pg" "" "" "" "" "" "" ""
+}
+
+# The threading decision (was bench/threading.sh): libmicrohttpd's epoll
+# thread pool against thread-per-connection, a fresh server per run,
+# alternating A B A B so the noise of a shared machine hits both; medians.
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
+threading_run() { # MODE PATH -> appends "rps p99 rss" to $tmp/thr.MODE
+	local mode=$1 path=$2 d=$secs
+	secs=$tsecs
+	bin_serve "thr$mode" "sqlite:$tmp/motcua.db" --thread_per_connection "$mode"
+	measure "$srv_pid" "http://127.0.0.1:$srv_port$path"
+	secs=$d
+	[ "$W_err" = 0 ] && [ "$W_non2xx" = 0 ] || die "threading run: wrk errors on $path"
+	stop_pid "$srv_pid"
+	echo "$W_rps $W_p99 $W_rss" >>"$tmp/thr.$mode"
+}
+scenario_threading() {
+	local path p t
+	need_sqlite # migrates the database the runs share
+	for path in /api/v1/meta /healthz; do
+		: >"$tmp/thr.0"
+		: >"$tmp/thr.1"
+		for _ in $(seq "$rounds"); do
+			threading_run 0 "$path"
+			threading_run 1 "$path"
+		done
+		p=$(cut -d' ' -f1 "$tmp/thr.0" | median)
+		t=$(cut -d' ' -f1 "$tmp/thr.1" | median)
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$path" "$(fmt_int "$p")" \
+			"$(fmt_int "$t")" "$(awk -v p="$p" -v t="$t" 'BEGIN { printf "%.2f", p / t }')" \
+			"$(fmt_ms "$(cut -d' ' -f2 "$tmp/thr.0" | median)")" \
+			"$(fmt_ms "$(cut -d' ' -f2 "$tmp/thr.1" | median)")" \
+			"$(fmt_mb "$(cut -d' ' -f3 "$tmp/thr.0" | sort -n | tail -1)")" \
+			"$(fmt_mb "$(cut -d' ' -f3 "$tmp/thr.1" | sort -n | tail -1)")" \
+			"$(cut -d' ' -f1 "$tmp/thr.0" | xargs printf '%.0f ' | sed 's/ $//') / $(cut -d' ' -f1 "$tmp/thr.1" | xargs printf '%.0f ' | sed 's/ $//')" \
+			>>"$threading_rows"
+		say "threading $(tail -1 "$threading_rows" | tr '\t' '|')"
+	done
+}
+
+# ------------------------------------------- scenarios awaiting the dossier slice
+# Each needs `motcua bench-data --dossiers N [--agencies M] [--db URL]` (issue 9,
+# Deliver 1).  Until `motcua help` lists bench-data they print a line and are
+# skipped: no made-up figures.  When bench-data lands, each becomes a few
+# lines with the helpers above:
+#   gen_data N DB_URL       (to write: runs bench-data, times it, ≥ 200,000 dossiers/s)
+#   BENCH_PATHS=FILE measure PID URL   random paths from FILE (bench/wrk/report.lua)
+#   bench_vs_size / row     ceiling, ratio, goal
+pending() { # NAME
+	skip "$1" "not yet available (needs motcua bench-data)"
+}
+
+# PENDING: public lookup by code (random existing codes, 1M dossiers) on SQLite.
+# Goal ≥ 0.6 × nginx static of the same body size, p99 ≤ 10 ms.
+scenario_lookup_sqlite() {
+	[ "$have_bench_data" = 1 ] || { pending "public lookup by code, 1M dossiers, SQLite"; return 0; }
+	pending "public lookup by code, 1M dossiers, SQLite" # to write with the dossier slice
+}
+
+# PENDING: the same lookup on PostgreSQL.  Goal ≥ 0.3 × nginx static.
+scenario_lookup_pg() {
+	[ "$have_bench_data" = 1 ] || { pending "public lookup by code, 1M dossiers, PostgreSQL"; return 0; }
+	pending "public lookup by code, 1M dossiers, PostgreSQL"
+}
+
+# PENDING: lookup at 100k vs 10M dossiers.  Goal: 10M ≥ 0.8 × 100k.
+scenario_lookup_scale() {
+	[ "$have_bench_data" = 1 ] || { pending "public lookup, 10M vs 100k dossiers"; return 0; }
+	pending "public lookup, 10M vs 100k dossiers"
+}
+
+# PENDING: staff work queue, first page, filtered and scoped to an agency.
+# Informative against nginx static of the same size.
+scenario_work_queue() {
+	[ "$have_bench_data" = 1 ] || { pending "staff work queue, first page (filtered, scoped)"; return 0; }
+	pending "staff work queue, first page (filtered, scoped)"
+}
+
+# PENDING: reception of new dossiers with durable commit (each answered after
+# its commit is durable).  Goal ≥ 2 × the single-row insert ceiling above
+# ($ceil_sqlite / $ceil_pg): only group commit gets there.
+scenario_reception() {
+	[ "$have_bench_data" = 1 ] || { pending "reception, durable commit, vs insert ceiling"; return 0; }
+	pending "reception, durable commit, vs insert ceiling"
+}
+
+# PENDING: the monthly report at 100k vs 10M dossiers.  Goal: 10M ≤ 1.5 × 100k.
+scenario_report_month() {
+	[ "$have_bench_data" = 1 ] || { pending "monthly report, 10M vs 100k dossiers"; return 0; }
+	pending "monthly report, 10M vs 100k dossiers"
+}
+
+# PENDING: due-date computations per second (working days, holidays).
+scenario_due_dates() {
+	[ "$have_bench_data" = 1 ] || { pending "due-date computations per second"; return 0; }
+	pending "due-date computations per second"
+}
+
+scenarios="static_css static_index static_small healthz_sqlite healthz_pg meta
+ceiling_insert_sqlite ceiling_insert_pg threading
+lookup_sqlite lookup_pg lookup_scale work_queue reception report_month due_dates"
+
+# ---------------------------------------------------------------------- run ---
+started=$(date -u +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+say "$(nproc) CPUs, ${secs}s per measurement, $conns connections, $wrk_threads wrk threads," \
+	"threading ${rounds} round(s) of ${tsecs}s, data on $storage"
+for s in $scenarios; do
+	if [ -n "$only" ] && ! printf '%s\n' "$s" | grep -Eq -- "$only"; then
+		continue
+	fi
+	"scenario_$s"
+done
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+elapsed=$(($(date -u +%s) - started))
+
+# ------------------------------------------------------------------ report ---
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$root" status --porcelain -- src sql CMakeLists.txt 2>/dev/null)" ]; then
+	commit="$commit + uncommitted changes in src/"
+fi
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+report() {
+	echo "# motcua benchmarks"
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC') (${elapsed} s)"
+	echo "- commit: $commit"
+	echo "- machine: $(nproc) CPU, ${cpu:-unknown CPU}, Linux $(uname -r)," \
+		"$(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
+	echo "- load average at start / end: $load_start / $load_end"
+	echo "- wrk $conns connections, $wrk_threads threads, ${secs} s per figure after ${warm} s warm-up," \
+		"ceiling and motcua alternating in $split slice(s) (p50: mean of slices, p99: worst slice);" \
+		"motcua $(nproc) worker threads, access log off; nginx worker_processes auto"
+	echo "- databases on: $storage"
+	[ "$quick" = 1 ] && echo "- BENCH_QUICK=1: a smoke run, figures are rough"
+	[ "$rss_since_start" = 1 ] && echo "- peak RSS since server start (clear_refs unavailable)"
+	echo
+	echo "| scenario | rps | p50 ms | p99 ms | peak RSS MB | ceiling (rps) | ratio | goal | result |"
+	echo "|---|---:|---:|---:|---:|---|---:|---|---|"
+	sed 's/\t/ | /g; s/^/| /; s/$/ |/' "$rows"
+	if [ -s "$threading_rows" ]; then
+		echo
+		echo "Threading (median of $rounds alternating run(s) of ${tsecs} s each, fresh server per run):"
+		echo
+		echo "| path | epoll pool rps | thread/conn rps | pool / tpc | p99 pool ms | p99 tpc ms | RSS pool MB | RSS tpc MB | runs pool / tpc |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+		sed 's/\t/ | /g; s/^/| /; s/$/ |/' "$threading_rows"
+	fi
+	if [ -s "$cpu_rows" ]; then
+		echo
+		echo "Server CPU time per request (user + system of the server's processes over the"
+		echo "measured slices, divided by requests): what each answer costs, which load from other"
+		echo "processes moves much less than rps.  Efficiency = ceiling µs / motcua µs."
+		echo
+		echo "| scenario | motcua µs/req | ceiling µs/req | efficiency |"
+		echo "|---|---:|---:|---:|"
+		sed 's/\t/ | /g; s/^/| /; s/$/ |/' "$cpu_rows"
+	fi
+	if [ -s "$notes" ]; then
+		echo
+		echo "Response sizes:"
+		echo
+		sed 's/^/- /' "$notes"
+	fi
+	echo
+	echo "Ratios compare figures measured minutes apart on the same machine; on a shared"
+	echo "machine read the ratios, not the absolute numbers."
+}
+mkdir -p "$(dirname "$results")"
+report | tee "$results"
+say "written to ${results#"$root"/}"
