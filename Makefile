@@ -18,12 +18,16 @@ build:
 	@cmake -S . -B $(BUILD_RELEASE) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD_RELEASE) -j$(JOBS)
 
-# A working system on SQLite with demo data at http://127.0.0.1:8080.
+# A working system on SQLite with demo data at http://127.0.0.1:8080.  The
+# reference data is seeded every time (idempotent); demo officials and
+# dossiers only on the first start (their passwords are printed then).
+DEMO_MARK := var/.demo-loaded
 run: build
 	@mkdir -p var
 	@$(BUILD_RELEASE)/motcua migrate --db $(DB)
-	@if $(BUILD_RELEASE)/motcua help 2>/dev/null | grep -q '^  motcua seed'; then \
-		$(BUILD_RELEASE)/motcua seed --db $(DB) --demo; fi
+	@$(BUILD_RELEASE)/motcua seed --db $(DB) --data data
+	@if [ ! -f $(DEMO_MARK) ]; then \
+		$(BUILD_RELEASE)/motcua dossier demo --db $(DB) --data data && touch $(DEMO_MARK); fi
 	@exec $(BUILD_RELEASE)/motcua serve --db $(DB) --listen $(LISTEN) --web web --data data
 
 # Warnings as errors, ASan + UBSan, every test on SQLite and PostgreSQL,

@@ -16,6 +16,7 @@
 #include "calendar/calendar_http.h"
 #include "catalog/catalog.h"
 #include "core/config.h"
+#include "dossier/dossier.h"
 #include "ops/ops.h"
 
 enum cmd {
@@ -33,6 +34,8 @@ enum cmd {
 	CMD_AUTH,
 	CMD_CATALOG,
 	CMD_SEED,
+	CMD_DOSSIER,
+	CMD_BENCH_DATA,
 	CMD__MAX
 };
 
@@ -126,7 +129,8 @@ main_build_router(void)
 	    router_add(rt, auth_admin_routes, auth_admin_nroutes) == -1 ||
 	    router_add(rt, audit_routes, audit_nroutes) == -1 ||
 	    router_add(rt, calendar_routes, calendar_nroutes) == -1 ||
-	    router_add(rt, catalog_routes, catalog_nroutes) == -1)
+	    router_add(rt, catalog_routes, catalog_nroutes) == -1 ||
+	    router_add(rt, dossier_routes, dossier_nroutes) == -1)
 		fatal("router: bad route table");
 	/* GET and POST /api/v1/agencies are offered by both the accounts slice
 	 * (admin list) and the catalogue (public directory with its fields);
@@ -216,6 +220,8 @@ cmd_serve(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	if (dossier_scanner_start(app.db, app.cal) == -1)
+		fprintf(stderr, "motcua: không chạy được luồng quét hồ sơ sắp đến hạn, quá hạn\n");
 	log_msg(LOG_INFO, NULL, "start", "version=%s db=%s threads=%u mode=%s",
 	    MOTCUA_VERSION, db_url_safe(app.db), so.threads,
 	    so.thread_per_connection ? "thread_per_connection" : "epoll_pool");
@@ -226,8 +232,10 @@ cmd_serve(int argc, char **argv)
 		sig = SIGTERM;
 	log_msg(LOG_INFO, NULL, "stop", "signal=%s", sig == SIGINT ? "INT" : "TERM");
 	server_stop(srv, (unsigned)config_int(CFG_SHUTDOWN_GRACE));
+	dossier_scanner_stop();
 	rc = 0;
 out:
+	dossier_scanner_stop();
 	router_free(rt);
 	calendar_store_close();
 	db_close(app.db);
@@ -423,6 +431,11 @@ static const struct command commands[CMD__MAX] = {
 	[CMD_CATALOG] = { "catalog", catalog_cli,
 	    "catalog import FILE [--skip-existing] | export [--format json|csv]   [--db URL]" },
 	[CMD_SEED] = { "seed", catalog_cli_seed, "seed [--db URL] [--data DIR] [--demo]" },
+	[CMD_DOSSIER] = { "dossier", dossier_cli,
+	    "dossier demo [--count N] [--days D] | show CODE | list [--status S] [--limit N] | scan   [--db URL]" },
+	[CMD_BENCH_DATA] = { "bench-data", dossier_cli_bench_data,
+	    "bench-data --dossiers N [--agencies M] [--years Y] [--detail full|lean] [--codes-out FILE] "
+	    "[--db URL]   (benchmarks only: no audit entry per dossier)" },
 };
 
 static void

@@ -239,6 +239,20 @@ void metrics_conn_delta(int delta);
 /* Prometheus text exposition into b. */
 void metrics_render(struct buf *b);
 
+/* ---- rate limiting (ratelimit.c) --------------------------------------- */
+
+struct ratelimit;
+
+/* Token buckets of `rate` requests per `per_s` seconds and bursts of up to
+ * `burst`, one per key (e.g. a client IP), for at most `slots` keys (the
+ * least recently seen are forgotten first).  NULL on bad values or ENOMEM.
+ * The caller owns it: ratelimit_free() (NULL-safe).  Thread-safe. */
+struct ratelimit *ratelimit_new(unsigned rate, unsigned per_s, unsigned burst, size_t slots);
+void ratelimit_free(struct ratelimit *rl);
+/* Take one request for key at monotonic time now_ms: 0 = allowed, else
+ * the seconds to wait (for Retry-After).  A NULL limiter allows all. */
+int ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_ms);
+
 /* ---- server ------------------------------------------------------------ */
 
 struct server_opts {

@@ -1,0 +1,575 @@
+/*
+ * `motcua bench-data --dossiers N [--agencies M] [--years Y] [--codes-out FILE]`
+ * — realistic dossiers for the benchmarks, fast.
+ *
+ * BENCHMARKS ONLY.  Unlike every other write in motcua it does not go
+ * through the reception and workflow code and writes NO audit entry per
+ * dossier (one summary entry for the whole run): the point is millions of
+ * rows in seconds, in ONE transaction with prepared statements.  The rows
+ * are what the real code would have written — codes V1V2V3.Z1Z2.Y1Y2.MX1X2-
+ * YYMMDD-XXXX numbered per agency and day from the counters (so later real
+ * receptions continue the numbering, never reuse it), lookup keys of the
+ * receipt alphabet, due times from the working-day calendar, statuses by
+ * age, early/on-time/late finishes, the steps and a short history — spread
+ * over the last Y years on working days.  Agencies "000.YY.ZZ.H99" of a
+ * benchmark province and five benchmark procedures are created (seed mode)
+ * through the catalogue's import.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../audit/audit.h"
+#include "../calendar/calendar_http.h"
+#include "../catalog/catalog.h"
+#include "../core/config.h"
+#include "dossier_int.h"
+
+#define BENCH_PROCS 5
+#define BENCH_STEPS 4
+
+struct bench_proc {
+	const char *code, *name, *unit_name;
+	int limit;
+	enum calendar_unit unit;
+	int hours[BENCH_STEPS];
+	int64_t id, version_id;
+};
+
+static struct bench_proc bench_procs[BENCH_PROCS] = {
+	{ "BENCH-01", "Cấp Phiếu lý lịch tư pháp (dữ liệu đo hiệu năng)", "day", 10, CALENDAR_DAYS,
+	  { 4, 56, 12, 8 }, 0, 0 },
+	{ "BENCH-02", "Chứng thực bản sao từ bản chính (dữ liệu đo hiệu năng)", "day", 2,
+	  CALENDAR_DAYS, { 2, 8, 4, 2 }, 0, 0 },
+	{ "BENCH-03", "Đăng ký kết hôn (dữ liệu đo hiệu năng)", "day", 5, CALENDAR_DAYS,
+	  { 4, 24, 8, 4 }, 0, 0 },
+	{ "BENCH-04", "Cấp giấy phép xây dựng (dữ liệu đo hiệu năng)", "day", 15, CALENDAR_DAYS,
+	  { 8, 80, 24, 8 }, 0, 0 },
+	{ "BENCH-05", "Xác nhận thông tin cư trú (dữ liệu đo hiệu năng)", "hour", 8, CALENDAR_HOURS,
+	  { 1, 4, 2, 1 }, 0, 0 },
+};
+
+static const char *const step_names[BENCH_STEPS] = { "Tiếp nhận hồ sơ", "Thẩm định hồ sơ",
+	"Phê duyệt kết quả", "Trả kết quả" };
+static const char *const step_units[BENCH_STEPS] = { "Bộ phận Một cửa", "Phòng chuyên môn",
+	"Lãnh đạo", "Bộ phận Một cửa" };
+static const char *const step_roles[BENCH_STEPS] = { "receiver", "specialist", "leader",
+	"receiver" };
+
+static uint64_t bench_rng = 0x62656e6368ULL;
+
+static uint64_t
+brnd(void)
+{
+	bench_rng ^= bench_rng >> 12;
+	bench_rng ^= bench_rng << 25;
+	bench_rng ^= bench_rng >> 27;
+	return bench_rng * 2685821657736338717ULL;
+}
+
+/* The benchmark agencies and procedures, as a catalogue import (seed mode:
+ * what exists is kept). */
+static int
+bench_catalog(struct db_conn *c, int nagencies)
+{
+	json_t *doc = json_object(), *ag = json_array(), *procs = json_array();
+	struct catalog_actor who = { 0, "bench-data", 0, "" };
+	struct catalog_import_stats st;
+	struct catalog_errs *errs = calloc(1, sizeof(*errs));
+	int rc = -1;
+
+	json_object_set_new(doc, "format", json_string("motcua-catalog/1"));
+	json_object_set_new(doc, "fields", json_pack("[{s:s, s:s}]", "code", "do-hieu-nang", "name",
+	    "Đo hiệu năng"));
+	json_array_append_new(ag, json_pack("{s:s, s:n, s:s, s:s}", "code", "000.00.00.H99",
+	    "parent", "kind", "province", "name", "Tỉnh Thử Nghiệm Hiệu Năng"));
+	for (int i = 1; i <= nagencies; i++) {
+		char code[32], name[96];
+
+		snprintf(code, sizeof(code), "000.%02d.%02d.H99", (i / 100) % 100, i % 100);
+		snprintf(name, sizeof(name), "Cơ quan đo hiệu năng số %d", i);
+		json_array_append_new(ag, json_pack("{s:s, s:s, s:s, s:s, s:b}", "code", code,
+		    "parent", "000.00.00.H99", "kind", "department", "name", name, "is_desk", 1));
+	}
+	json_object_set_new(doc, "agencies", ag);
+	for (int p = 0; p < BENCH_PROCS; p++) {
+		json_t *steps = json_array();
+
+		for (int s = 0; s < BENCH_STEPS; s++)
+			json_array_append_new(steps, json_pack("{s:s, s:s, s:s, s:i}", "name",
+			    step_names[s], "unit", step_units[s], "role", step_roles[s], "hours",
+			    bench_procs[p].hours[s]));
+		json_array_append_new(procs, json_pack("{s:s, s:s, s:s, s:[s], s:{s:i, s:s}, "
+		    "s:{s:i, s:s}, s:[s, s], s:o, s:[{s:s, s:s}], s:s, s:s, s:s}",
+		    "code", bench_procs[p].code, "name", bench_procs[p].name, "field", "do-hieu-nang",
+		    "levels", "province", "time_limit", "value", bench_procs[p].limit, "unit",
+		    bench_procs[p].unit_name, "online", "level", 3, "class", "partial", "channels",
+		    "counter", "online", "steps", steps, "legal_basis", "ref", "61/2018/NĐ-CP",
+		    "title", "Nghị định về cơ chế một cửa", "source_note",
+		    "Dữ liệu đo hiệu năng (motcua bench-data), không phải thủ tục thật.",
+		    "effective_from", "2000-01-01", "decision", "Dữ liệu đo hiệu năng"));
+	}
+	json_object_set_new(doc, "procedures", procs);
+	if (errs == NULL || db_begin(c) != DB_OK)
+		goto out;
+	if (catalog_import(c, doc, CATALOG_IMPORT_SEED, &who, &st, errs) != DB_OK ||
+	    db_commit(c) != DB_OK) {
+		db_rollback(c);
+		if (errs->n > 0)
+			fprintf(stderr, "bench-data: %s: %s\n", errs->e[0].name, errs->e[0].vi);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(errs);
+	json_decref(doc);
+	return rc;
+}
+
+struct bench_agency {
+	int64_t id;
+	char code[32];
+	int64_t day; /* day number of the open daily counter, 0 = none */
+	int64_t seq; /* last sequence used that day */
+	int year;
+	int64_t reg; /* last register number used that year */
+};
+
+/* Counters: continue what is stored, write back what was used. */
+static enum db_rc
+counter_get(struct db_conn *c, int64_t agency, const char *period, int64_t *n)
+{
+	enum db_rc rc = db_scalar_int(c, STMT_DOS_COUNTER_GET, (struct db_param[]){ DB_INT(agency),
+	    DB_TEXT(period) }, 2, n);
+
+	if (rc == DB_NOTFOUND) {
+		*n = 0;
+		rc = DB_OK;
+	}
+	return rc;
+}
+
+static enum db_rc
+counter_set(struct db_conn *c, int64_t agency, const char *period, int64_t n)
+{
+	return db_exec(c, STMT_DOS_COUNTER_SET, (struct db_param[]){ DB_INT(agency),
+	    DB_TEXT(period), DB_INT(n) }, 3, NULL);
+}
+
+static enum db_rc
+agency_day(struct db_conn *c, struct bench_agency *a, int64_t day, int year)
+{
+	char period[16];
+	int y, m, d;
+	enum db_rc rc;
+
+	if (a->day != day) {
+		if (a->day != 0) {
+			time_civil_from_days(a->day, &y, &m, &d);
+			snprintf(period, sizeof(period), "d:%02d%02d%02d", y % 100, m, d);
+			if ((rc = counter_set(c, a->id, period, a->seq)) != DB_OK)
+				return rc;
+		}
+		time_civil_from_days(day, &y, &m, &d);
+		snprintf(period, sizeof(period), "d:%02d%02d%02d", y % 100, m, d);
+		if ((rc = counter_get(c, a->id, period, &a->seq)) != DB_OK)
+			return rc;
+		a->day = day;
+	}
+	if (a->year != year) {
+		if (a->year != 0) {
+			snprintf(period, sizeof(period), "y:%04d", a->year);
+			if ((rc = counter_set(c, a->id, period, a->reg)) != DB_OK)
+				return rc;
+		}
+		snprintf(period, sizeof(period), "y:%04d", year);
+		if ((rc = counter_get(c, a->id, period, &a->reg)) != DB_OK)
+			return rc;
+		a->year = year;
+	}
+	return DB_OK;
+}
+
+static enum db_rc
+agency_flush(struct db_conn *c, struct bench_agency *a)
+{
+	char period[16];
+	int y, m, d;
+	enum db_rc rc = DB_OK;
+
+	if (a->day != 0) {
+		time_civil_from_days(a->day, &y, &m, &d);
+		snprintf(period, sizeof(period), "d:%02d%02d%02d", y % 100, m, d);
+		rc = counter_set(c, a->id, period, a->seq);
+	}
+	if (rc == DB_OK && a->year != 0) {
+		snprintf(period, sizeof(period), "y:%04d", a->year);
+		rc = counter_set(c, a->id, period, a->reg);
+	}
+	return rc;
+}
+
+static const char *const bho[] = { "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng" };
+static const char *const bten[] = { "Văn An", "Thị Bình", "Minh Châu", "Thu Hà", "Đức Long",
+	"Ngọc Mai", "Quốc Việt", "Thanh Tâm" };
+
+/* One dossier received at t by agency a; its rows in the open
+ * transaction.  The status and finish come from its age at now. */
+static enum db_rc
+bench_one(struct db_conn *c, struct calendar *cal, struct bench_agency *a, int64_t t,
+    int64_t now, int lean, FILE *codes)
+{
+	const struct bench_proc *p = &bench_procs[brnd() % BENCH_PROCS];
+	static const char alpha[] = DOSSIER_KEY_ALPHABET;
+	char code[DOSSIER_CODE_LEN + 1], key[DOSSIER_KEY_LEN + 1], name[64], idn[16], phone[16];
+	char book[8];
+	int64_t due, step_due[BENCH_STEPS], step_start[BENCH_STEPS], step_end[BENCH_STEPS];
+	int64_t id = 0, finished = 0, returned = 0, closed = 0, qk, updated;
+	const char *status, *cls = NULL, *reason = "";
+	int nsteps_done, approved = 0, step;
+	unsigned r = (unsigned)(brnd() % 1000);
+	struct civil cv;
+	uint64_t k = brnd();
+	enum db_rc rc;
+
+	time_to_vn(t, &cv);
+	if ((rc = agency_day(c, a, time_days_from_civil(cv.year, cv.month, cv.day), cv.year)) !=
+	    DB_OK)
+		return rc;
+	if (a->seq >= DOSSIER_SEQ_MAX)
+		return DB_OK; /* the day is full: skip, as the desk would */
+	a->seq++;
+	a->reg++;
+	if (dossier_code_format(a->code, t, a->seq, code, sizeof(code)) == -1)
+		return DB_ERROR;
+	for (int i = 0; i < DOSSIER_KEY_LEN; i++, k >>= 5)
+		key[i] = alpha[(k & 31) % (sizeof(alpha) - 1)];
+	key[DOSSIER_KEY_LEN] = '\0';
+	snprintf(name, sizeof(name), "%s %s", bho[brnd() % CORE_NELEM(bho)],
+	    bten[brnd() % CORE_NELEM(bten)]);
+	snprintf(idn, sizeof(idn), "075%09u", (unsigned)(brnd() % 1000000000u));
+	snprintf(phone, sizeof(phone), "09%08u", (unsigned)(brnd() % 100000000u));
+	snprintf(book, sizeof(book), "%04d", cv.year);
+	if (calendar_due(cal, t, p->unit, p->limit, -1, &due) == -1)
+		due = t + 86400;
+	/* The steps at a pace that finishes most dossiers in time: 85 % brisk,
+	 * 15 % slow (late). */
+	{
+		int slow = r % 100 < 15;
+		int64_t at = t;
+
+		for (int s = 0; s < BENCH_STEPS; s++) {
+			int h = p->hours[s];
+			int used = slow ? h + h / 2 + 1 : 1 + (int)(brnd() % (unsigned)(h > 1 ? h : 1));
+
+			step_start[s] = at;
+			if (calendar_due(cal, at, CALENDAR_HOURS, h, 1440, &step_due[s]) == -1)
+				step_due[s] = at + 3600;
+			if (calendar_due(cal, at, CALENDAR_HOURS, used, 1440, &step_end[s]) == -1)
+				step_end[s] = at + 3600;
+			at = step_end[s];
+		}
+	}
+	/* How far it got by now. */
+	for (nsteps_done = 0; nsteps_done < BENCH_STEPS && step_end[nsteps_done] <= now;
+	    nsteps_done++)
+		;
+	if (r < 20) {
+		status = "refused";
+		nsteps_done = 0;
+		closed = t;
+		reason = "Hồ sơ không thuộc thẩm quyền tiếp nhận.";
+	} else if (r < 35 && nsteps_done >= 2) {
+		status = "rejected";
+		nsteps_done = 2;
+		finished = closed = step_end[1];
+		reason = "Không đủ điều kiện theo quy định.";
+	} else if (r < 45 && nsteps_done >= 1) {
+		status = "withdrawn";
+		nsteps_done = 1;
+		closed = step_end[0];
+		reason = "Người nộp xin rút hồ sơ.";
+	} else if (r < 50 && nsteps_done >= 2) {
+		status = "stopped";
+		nsteps_done = 2;
+		closed = step_end[1];
+		reason = "Dừng xử lý theo yêu cầu của cơ quan có thẩm quyền.";
+	} else if (nsteps_done == BENCH_STEPS) {
+		status = "returned";
+		finished = step_end[2];
+		returned = closed = step_end[3];
+		approved = 1;
+	} else if (nsteps_done == 3) {
+		status = "result_ready";
+		finished = step_end[2];
+		approved = 1;
+	} else if (nsteps_done == 0)
+		status = "received";
+	else
+		status = "processing";
+	if (finished)
+		cls = calendar_class_name(calendar_classify(finished, due));
+	step = strcmp(status, "refused") == 0 ? 0 : nsteps_done < BENCH_STEPS ? nsteps_done + 1 :
+	    BENCH_STEPS;
+	updated = closed ? closed : finished ? finished : nsteps_done ? step_end[nsteps_done - 1] : t;
+	if (strcmp(status, "received") == 0 || strcmp(status, "processing") == 0)
+		qk = due;
+	else if (strcmp(status, "result_ready") == 0)
+		qk = DOS_BAND + finished;
+	else
+		qk = 3 * DOS_BAND - closed;
+	rc = db_scalar_int(c, STMT_DOS_BENCH_INSERT, (struct db_param[]){ DB_TEXT(code),
+	    DB_TEXT(key), DB_TEXT(status), DB_INT(2 + nsteps_done), DB_TEXT(r % 4 ? "counter" :
+	    "online"), DB_INT(a->id), DB_INT(p->id), DB_INT(p->version_id), DB_TEXT(p->code),
+	    DB_TEXT(p->name), DB_INT(1), DB_INT(p->limit), DB_TEXT(p->unit_name), DB_INT(-1),
+	    DB_TEXT(name), DB_TEXT(idn), DB_TEXT(phone), DB_TEXT("Biên Hòa, Đồng Nai"),
+	    DB_TEXT("counter"), DB_INT(t), DB_INT(t), DB_INT(due),
+	    strcmp(status, "refused") ? DB_TEXT(book) : DB_NULL,
+	    strcmp(status, "refused") ? DB_INT(a->reg) : DB_NULL, DB_INT(step),
+	    DB_INT(BENCH_STEPS), DB_INT(approved), finished ? DB_INT(finished) : DB_NULL,
+	    cls ? DB_TEXT(cls) : DB_NULL, returned ? DB_INT(returned) : DB_NULL,
+	    closed ? DB_INT(closed) : DB_NULL, DB_TEXT(reason), DB_INT(qk), DB_INT(updated) }, 34,
+	    &id);
+	if (rc != DB_OK)
+		return rc;
+	if (strcmp(status, "refused") != 0)
+		for (int s = 0; s < BENCH_STEPS; s++) {
+			int started = s < nsteps_done + 1 && (s == 0 || step_end[s - 1] <= now);
+			int done = s < nsteps_done;
+
+			/* Lean: only the step an open dossier is at. */
+			if (lean && (closed || finished || s != step - 1))
+				continue;
+			rc = db_exec(c, STMT_DOS_BENCH_STEP, (struct db_param[]){ DB_INT(id),
+			    DB_INT(s + 1), DB_TEXT(step_names[s]), DB_TEXT(step_units[s]),
+			    DB_TEXT(step_roles[s]), DB_INT(p->hours[s]),
+			    started ? DB_INT(step_start[s]) : DB_NULL,
+			    started ? DB_INT(step_due[s]) : DB_NULL,
+			    done ? DB_INT(step_end[s]) : DB_NULL,
+			    done ? DB_TEXT(calendar_class_name(calendar_classify(step_end[s],
+			    step_due[s]))) : DB_NULL }, 10, NULL);
+			if (rc != DB_OK)
+				return rc;
+		}
+	/* The history: reception, each hand-over done, the end. */
+	rc = db_exec(c, STMT_DOS_BENCH_HIST, (struct db_param[]){ DB_INT(id), DB_INT(1), DB_INT(t),
+	    DB_TEXT(strcmp(status, "refused") ? "receive" : "refuse"), DB_TEXT(""),
+	    DB_TEXT(strcmp(status, "refused") ? "received" : "refused"), DB_INT(0),
+	    DB_INT(strcmp(status, "refused") ? 1 : 0), DB_TEXT(""), DB_TEXT(step_units[0]),
+	    DB_TEXT("Cán bộ tiếp nhận"), DB_NULL, DB_NULL }, 13, NULL);
+	for (int s = 0; rc == DB_OK && !lean && s < nsteps_done && s < 3; s++) {
+		static const char *const act[] = { "forward", "forward", "result_ready" };
+		int last = s == nsteps_done - 1 && closed && !returned;
+
+		rc = db_exec(c, STMT_DOS_BENCH_HIST, (struct db_param[]){ DB_INT(id), DB_INT(s + 2),
+		    DB_INT(step_end[s]), DB_TEXT(last ? (strcmp(status, "rejected") == 0 ? "reject" :
+		    strcmp(status, "withdrawn") == 0 ? "withdraw" : "stop") : act[s]),
+		    DB_TEXT(s == 0 ? "received" : "processing"), DB_TEXT(last ? status : s == 2 ?
+		    "result_ready" : "processing"), DB_INT(s + 1), DB_INT(s + 2),
+		    DB_TEXT(step_units[s]), DB_TEXT(step_units[s + 1]), DB_TEXT("Cán bộ xử lý"),
+		    DB_INT(step_due[s]), DB_TEXT(calendar_class_name(calendar_classify(step_end[s],
+		    step_due[s]))) }, 13, NULL);
+	}
+	if (rc == DB_OK && returned && !lean)
+		rc = db_exec(c, STMT_DOS_BENCH_HIST, (struct db_param[]){ DB_INT(id), DB_INT(5),
+		    DB_INT(returned), DB_TEXT("return_result"), DB_TEXT("result_ready"),
+		    DB_TEXT("returned"), DB_INT(4), DB_INT(4), DB_TEXT(step_units[3]),
+		    DB_TEXT("Người nộp hồ sơ"), DB_TEXT("Cán bộ tiếp nhận"), DB_INT(step_due[3]),
+		    DB_TEXT(calendar_class_name(calendar_classify(returned, step_due[3]))) }, 13, NULL);
+	if (rc == DB_OK && codes != NULL)
+		fprintf(codes, "%s\t%s\n", code, key);
+	return rc;
+}
+
+int
+dossier_cli_bench_data(int argc, char **argv)
+{
+	static const char *const names[] = { "dossiers", "agencies", "years", "codes-out", "detail",
+		NULL };
+	struct cli_args a = { .names = names };
+	struct db *db = NULL;
+	struct db_conn *c = NULL;
+	struct calendar *cal = NULL;
+	struct bench_agency *ag = NULL;
+	FILE *codes = NULL;
+	char err[512];
+	int64_t n = 0, nag = 10, years = 3, now = clock_now(), start, day0, nday, made = 0;
+	uint64_t t0, t1;
+	int rc = 1, rebuild, lean;
+	static const enum stmt_id idx_drop[] = { STMT_DOS_IDX_DROP_QUEUE, STMT_DOS_IDX_DROP_AGENCY,
+		STMT_DOS_IDX_DROP_LEAD, STMT_DOS_IDX_DROP_CLOCK, STMT_DOS_IDX_DROP_ASSIGNEE,
+		STMT_DOS_IDX_DROP_RECEIVED };
+	static const enum stmt_id idx_make[] = { STMT_DOS_IDX_MAKE_QUEUE, STMT_DOS_IDX_MAKE_AGENCY,
+		STMT_DOS_IDX_MAKE_LEAD, STMT_DOS_IDX_MAKE_CLOCK, STMT_DOS_IDX_MAKE_ASSIGNEE,
+		STMT_DOS_IDX_MAKE_RECEIVED };
+
+	if (auth_cli_parse(argc, argv, 1, &a) == -1 || a.npos != 0 || a.vals[0] == NULL ||
+	    str_to_i64(a.vals[0], 1, 100000000, &n) == -1 ||
+	    (a.vals[1] != NULL && str_to_i64(a.vals[1], 1, 9999, &nag) == -1) ||
+	    (a.vals[2] != NULL && str_to_i64(a.vals[2], 1, 20, &years) == -1) ||
+	    (a.vals[4] != NULL && strcmp(a.vals[4], "full") != 0 && strcmp(a.vals[4], "lean") != 0)) {
+		fprintf(stderr, "cách dùng: motcua bench-data --dossiers N [--agencies M] [--years Y] "
+		    "[--detail full|lean] [--codes-out FILE] [--db URL]\n"
+		    "  --detail full (mặc định): mọi bước và lịch sử chuyển bước; lean: chỉ hồ sơ, "
+		    "dòng tiếp nhận và bước hiện tại của hồ sơ đang giải quyết.\n"
+		    "  CHỈ DÙNG ĐỂ ĐO HIỆU NĂNG: ghi N hồ sơ (1–100.000.000) trong một giao dịch, "
+		    "không ghi nhật ký kiểm toán cho từng hồ sơ.\n"
+		    "  BENCHMARKS ONLY: writes N dossiers in one transaction without an audit entry "
+		    "per dossier.\n");
+		return 2;
+	}
+	lean = a.vals[4] != NULL && strcmp(a.vals[4], "lean") == 0;
+	{
+		const char *why;
+
+		/* A fresh database is fine: migrate first. */
+		if ((db = db_open(config_str(CFG_DB), &why)) == NULL) {
+			fprintf(stderr, "bench-data: --db %s: %s\n", config_str(CFG_DB), why);
+			return 1;
+		}
+		if (db_migrate(db) == -1 || (c = db_conn_new(db)) == NULL) {
+			fprintf(stderr, "bench-data: không mở được cơ sở dữ liệu %s\n", db_url_safe(db));
+			goto out;
+		}
+	}
+	if ((cal = calendar_store_open(db, config_str(CFG_DATA), err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bench-data: lịch làm việc: %s\n", err);
+		goto out;
+	}
+	if (a.vals[3] != NULL && (codes = fopen(a.vals[3], "w")) == NULL) {
+		fprintf(stderr, "bench-data: không ghi được %s\n", a.vals[3]);
+		goto out;
+	}
+	if (bench_catalog(c, (int)nag) == -1) {
+		fprintf(stderr, "bench-data: không tạo được cơ quan và thủ tục đo hiệu năng\n");
+		goto out;
+	}
+	for (int p = 0; p < BENCH_PROCS; p++) {
+		struct db_res *res = NULL;
+		char date[16];
+
+		time_format_date(now, date);
+		if (db_exec(c, STMT_DOS_PROC_IN_FORCE, (struct db_param[]){
+		    DB_TEXT(bench_procs[p].code), DB_TEXT(date) }, 2, &res) != DB_OK ||
+		    db_res_next(res) != 1) {
+			db_res_free(res);
+			fprintf(stderr, "bench-data: thiếu thủ tục %s\n", bench_procs[p].code);
+			goto out;
+		}
+		bench_procs[p].id = db_res_int(res, 0);
+		bench_procs[p].version_id = db_res_int(res, 1);
+		db_res_free(res);
+	}
+	if ((ag = calloc((size_t)nag, sizeof(*ag))) == NULL)
+		goto out;
+	for (int64_t i = 0; i < nag; i++) {
+		snprintf(ag[i].code, sizeof(ag[i].code), "000.%02d.%02d.H99", (int)((i + 1) / 100) % 100,
+		    (int)(i + 1) % 100);
+		if (db_scalar_int(c, STMT_DOS_BENCH_AGENCY, (struct db_param[]){
+		    DB_TEXT(ag[i].code) }, 1, &ag[i].id) != DB_OK)
+			goto out;
+	}
+	/* Working days of the last `years` years, receptions spread evenly
+	 * over them in time order (07:30-16:30). */
+	{
+		struct civil cv;
+
+		time_to_vn(now, &cv);
+		day0 = time_days_from_civil(cv.year - (int)years, cv.month, 1);
+		nday = time_days_from_civil(cv.year, cv.month, cv.day) - day0;
+	}
+	t0 = clock_mono_ns();
+	if (db_begin(c) != DB_OK)
+		goto out;
+	/* A load bigger than what is there: build the secondary indexes once
+	 * at the end instead of row by row. */
+	if (db_scalar_int(c, STMT_DOS_BENCH_COUNT, NULL, 0, &start) != DB_OK) {
+		db_rollback(c);
+		goto out;
+	}
+	rebuild = n >= start;
+	for (size_t i = 0; rebuild && i < CORE_NELEM(idx_drop); i++)
+		if (db_exec(c, idx_drop[i], NULL, 0, NULL) != DB_OK) {
+			db_rollback(c);
+			goto out;
+		}
+	{
+		int64_t workdays = 0, w = 0;
+
+		for (int64_t d = 0; d < nday; d++)
+			workdays += calendar_is_workday(cal, day0 + d) == 1;
+		if (workdays == 0)
+			workdays = 1;
+		for (int64_t d = 0; d < nday && made < n; d++) {
+			int64_t today, share, first;
+			struct civil cv = { 0 };
+
+			if (calendar_is_workday(cal, day0 + d) != 1)
+				continue;
+			/* This day's share of n, so the total is exactly n. */
+			first = n * w / workdays;
+			share = n * (w + 1) / workdays - first;
+			w++;
+			time_civil_from_days(day0 + d, &cv.year, &cv.month, &cv.day);
+			cv.hour = 7;
+			cv.min = 30;
+			today = time_from_vn(&cv);
+			for (int64_t i = 0; i < share; i++) {
+				int64_t t = today + (9 * 3600 * i) / (share ? share : 1);
+
+				if (bench_one(c, cal, &ag[(made + (int64_t)(brnd() % 7)) % nag], t, now,
+				    lean, codes) != DB_OK) {
+					db_rollback(c);
+					fprintf(stderr, "bench-data: lỗi ghi hồ sơ thứ %lld\n",
+					    (long long)made);
+					goto out;
+				}
+				made++;
+			}
+		}
+	}
+	for (int64_t i = 0; i < nag; i++)
+		if (agency_flush(c, &ag[i]) != DB_OK) {
+			db_rollback(c);
+			goto out;
+		}
+	for (size_t i = 0; rebuild && i < CORE_NELEM(idx_make); i++)
+		if (db_exec(c, idx_make[i], NULL, 0, NULL) != DB_OK) {
+			db_rollback(c);
+			goto out;
+		}
+	{
+		/* One audit entry says what was done (not one per dossier). */
+		json_t *detail = json_pack("{s:I, s:I, s:I}", "dossiers", (json_int_t)made,
+		    "agencies", (json_int_t)nag, "years", (json_int_t)years);
+		char *text = audit_detail_text(detail);
+		struct audit_entry e = { .at = now, .actor = "bench-data", .action = "dossier.bench_data",
+			.object = "dossiers", .request_id = "", .detail = text };
+
+		json_decref(detail);
+		if (text == NULL || audit_append(c, &e, NULL) != DB_OK) {
+			free(text);
+			db_rollback(c);
+			goto out;
+		}
+		free(text);
+	}
+	if (db_commit(c) != DB_OK)
+		goto out;
+	t1 = clock_mono_ns();
+	printf("{\"dossiers\": %lld, \"agencies\": %lld, \"years\": %lld, \"detail\": \"%s\", "
+	    "\"seconds\": %.3f, \"dossiers_per_second\": %.0f}\n", (long long)made, (long long)nag,
+	    (long long)years, lean ? "lean" : "full", (double)(t1 - t0) / 1e9,
+	    (double)made / ((double)(t1 - t0) / 1e9));
+	rc = 0;
+out:
+	if (codes != NULL)
+		fclose(codes);
+	free(ag);
+	if (cal != NULL) {
+		calendar_store_close();
+		calendar_free(cal);
+	}
+	auth_cli_close(db, c);
+	return rc;
+}
