@@ -130,13 +130,9 @@ main_build_router(void)
 	    router_add(rt, audit_routes, audit_nroutes) == -1 ||
 	    router_add(rt, calendar_routes, calendar_nroutes) == -1 ||
 	    router_add(rt, catalog_routes, catalog_nroutes) == -1 ||
+	    router_add(rt, catalog_agency_routes, catalog_agency_nroutes) == -1 ||
 	    router_add(rt, dossier_routes, dossier_nroutes) == -1)
 		fatal("router: bad route table");
-	/* GET and POST /api/v1/agencies are offered by both the accounts slice
-	 * (admin list) and the catalogue (public directory with its fields);
-	 * until one owner is chosen, the one registered first wins. */
-	for (size_t i = 0; i < catalog_agency_nroutes; i++)
-		(void)router_add(rt, &catalog_agency_routes[i], 1);
 	return rt;
 }
 

@@ -970,7 +970,7 @@ const struct route auth_admin_routes[] = {
 	{ HTTP_GET, "/api/v1/tokens", admin_tokens_list, ACT_TOKEN_READ },
 	{ HTTP_POST, "/api/v1/tokens", admin_tokens_create, ACT_TOKEN_WRITE },
 	{ HTTP_POST, "/api/v1/tokens/{id}/revoke", admin_tokens_revoke, ACT_TOKEN_WRITE },
-	{ HTTP_GET, "/api/v1/agencies", admin_agencies_list, ACT_AGENCY_READ },
-	{ HTTP_POST, "/api/v1/agencies", admin_agencies_create, ACT_AGENCY_WRITE },
+	{ HTTP_GET, "/api/v1/admin/agencies", admin_agencies_list, ACT_AGENCY_READ },
+	{ HTTP_POST, "/api/v1/admin/agencies", admin_agencies_create, ACT_AGENCY_WRITE },
 };
 const size_t auth_admin_nroutes = CORE_NELEM(auth_admin_routes);

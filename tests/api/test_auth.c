@@ -591,7 +591,7 @@ test_session_token_expiry_tls_cookie(void **state)
 	http_res_free(r);
 	login(s, "thu", PW, &a);
 	login(s, "thu", PW, &b);
-	r = bearer(s, secret, "GET", "/api/v1/agencies", NULL);
+	r = bearer(s, secret, "GET", "/api/v1/admin/agencies", NULL);
 	expect(r, 200);
 	http_res_free(r);
 
@@ -600,7 +600,7 @@ test_session_token_expiry_tls_cookie(void **state)
 	r = as(s, &a, "GET", "/api/v1/auth/me", NULL);
 	expect(r, 200);
 	http_res_free(r);
-	r = bearer(s, secret, "GET", "/api/v1/agencies", NULL); /* token expired at +100 */
+	r = bearer(s, secret, "GET", "/api/v1/admin/agencies", NULL); /* token expired at +100 */
 	assert_problem(r, 401, "unauthenticated");
 	assert_non_null(http_header(r, "WWW-Authenticate"));
 	http_res_free(r);
@@ -1000,7 +1000,7 @@ test_tokens(void **state)
 	http_res_free(r);
 
 	/* Scopes are enforced. */
-	r = bearer(g, secret, "GET", "/api/v1/agencies", NULL);
+	r = bearer(g, secret, "GET", "/api/v1/admin/agencies", NULL);
 	expect(r, 200);
 	http_res_free(r);
 	r = bearer(g, secret, "GET", "/api/v1/users", NULL);
@@ -1018,7 +1018,7 @@ test_tokens(void **state)
 		};
 
 		for (size_t i = 0; i < CORE_NELEM(bad); i++) {
-			r = http_req(g, "GET", "/api/v1/agencies", (const char *const[]){ bad[i], NULL },
+			r = http_req(g, "GET", "/api/v1/admin/agencies", (const char *const[]){ bad[i], NULL },
 			    NULL);
 			assert_problem(r, 401, "unauthenticated");
 			assert_non_null(http_header(r, "WWW-Authenticate"));
@@ -1045,7 +1045,7 @@ test_tokens(void **state)
 	assert_true(json_is_string(json_object_get(r->json, "revoked_at")));
 	http_res_free(r);
 	free(path);
-	r = bearer(g, secret, "GET", "/api/v1/agencies", NULL);
+	r = bearer(g, secret, "GET", "/api/v1/admin/agencies", NULL);
 	assert_problem(r, 401, "unauthenticated");
 	http_res_free(r);
 
@@ -1056,7 +1056,7 @@ test_tokens(void **state)
 	snprintf(cli_secret, sizeof(cli_secret), "%.*s", (int)strcspn(cr.out, "\n"), cr.out);
 	assert_int_equal(strlen(cli_secret), 68);
 	cli_res_free(&cr);
-	r = bearer(g, cli_secret, "GET", "/api/v1/agencies", NULL);
+	r = bearer(g, cli_secret, "GET", "/api/v1/admin/agencies", NULL);
 	expect(r, 200);
 	http_res_free(r);
 	motcua_run((const char *const[]){ "token", "create", "--name", "x", "--scopes",
@@ -1217,14 +1217,14 @@ test_user_admin(void **state)
 	assert_true(audit_count(g, &adm, "user.update", NULL) >= 3);
 
 	/* Agencies: created by admins, codes checked, duplicates refused. */
-	r = as(g, &adm, "POST", "/api/v1/agencies", "{\"code\":\"000.00.03.H19\",\"name\":\"Sở Y tế\","
+	r = as(g, &adm, "POST", "/api/v1/admin/agencies", "{\"code\":\"000.00.03.H19\",\"name\":\"Sở Y tế\","
 	    "\"parent\":\"" CODE_P "\",\"kind\":\"department\"}");
 	expect(r, 201);
 	http_res_free(r);
-	r = as(g, &adm, "POST", "/api/v1/agencies", "{\"code\":\"000.00.03.H19\",\"name\":\"Trùng\"}");
+	r = as(g, &adm, "POST", "/api/v1/admin/agencies", "{\"code\":\"000.00.03.H19\",\"name\":\"Trùng\"}");
 	assert_problem(r, 409, "conflict");
 	http_res_free(r);
-	r = as(g, &adm, "POST", "/api/v1/agencies", "{\"code\":\"H19\",\"name\":\"\",\"kind\":\"bo\","
+	r = as(g, &adm, "POST", "/api/v1/admin/agencies", "{\"code\":\"H19\",\"name\":\"\",\"kind\":\"bo\","
 	    "\"parent\":\"000.00.99.H19\"}");
 	assert_problem(r, 400, "validation");
 	assert_invalid_param(r, "code");
@@ -1232,12 +1232,12 @@ test_user_admin(void **state)
 	assert_invalid_param(r, "kind");
 	assert_invalid_param(r, "parent");
 	http_res_free(r);
-	r = as(g, &a, "GET", "/api/v1/agencies?limit=2", NULL);
+	r = as(g, &a, "GET", "/api/v1/admin/agencies?limit=2", NULL);
 	expect(r, 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
 	assert_true(json_is_string(json_object_get(r->json, "next_cursor")));
 	http_res_free(r);
-	r = as(g, &a, "GET", "/api/v1/agencies?limit=0", NULL);
+	r = as(g, &a, "GET", "/api/v1/admin/agencies?limit=0", NULL);
 	assert_problem(r, 400, "validation");
 	assert_invalid_param(r, "limit");
 	http_res_free(r);

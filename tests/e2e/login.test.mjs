@@ -210,11 +210,11 @@ describe('staff sign-in', { concurrency: 1 }, () => {
       assert.equal(await secret.innerText(), '');
 
       // The token works until it is revoked.
-      const api = await page.request.get(`${server.url}/api/v1/agencies`, { headers: { Authorization: `Bearer ${value}` } });
+      const api = await page.request.get(`${server.url}/api/v1/admin/agencies`, { headers: { Authorization: `Bearer ${value}` } });
       assert.equal(api.status(), 403, 'dossier.read does not grant agency.read');
       await trow.getByRole('button', { name: 'Thu hồi mã truy cập Cổng Dịch vụ công quốc gia' }).click();
       await page.locator('#tokens-body tr[data-token="Cổng Dịch vụ công quốc gia"]').filter({ hasText: 'Đã thu hồi' }).waitFor();
-      const after = await page.request.get(`${server.url}/api/v1/agencies`, { headers: { Authorization: `Bearer ${value}` } });
+      const after = await page.request.get(`${server.url}/api/v1/admin/agencies`, { headers: { Authorization: `Bearer ${value}` } });
       assert.equal(after.status(), 401);
       excuse(problems, allow);
       assertClean('account administration');

@@ -139,7 +139,7 @@ async function loadReference() {
   agencies = [];
   let cursor = null;
   for (let i = 0; i < 20; i++) { // at most 10 000 agencies
-    const page = await api(`agencies?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page = await api(`admin/agencies?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     agencies.push(...page.items);
     cursor = page.next_cursor;
     if (!cursor) break;
