@@ -575,7 +575,11 @@ scenario_threading() {
 #   BENCH_PATHS=FILE measure PID URL   random paths from FILE (bench/wrk/report.lua)
 #   bench_vs_size / row     ceiling, ratio, goal
 pending() { # NAME
-	skip "$1" "not yet available (needs motcua bench-data)"
+	if [ "$have_bench_data" = 1 ]; then
+		skip "$1" "not yet written (motcua bench-data exists; the scenario does not)"
+	else
+		skip "$1" "not yet available (needs motcua bench-data)"
+	fi
 }
 
 # PENDING: public lookup by code (random existing codes, 1M dossiers) on SQLite.
