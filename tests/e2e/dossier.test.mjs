@@ -1,0 +1,582 @@
+// Dossier pages in the browser, against the real binary: the public lookup
+// (/portal/lookup.html) from the receipt's link and by hand, with the same
+// message for an unknown code and a wrong key, and 429 explained; the work
+// queue (/staff/dossiers.html) in the server's urgency order with its
+// filters and paging. Data comes from the CLI: `motcua seed`, `motcua
+// dossier demo` (its officials' passwords are printed once), then a code
+// and its key from `motcua dossier list` / `motcua dossier show`.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll,
+} from './lib/harness.mjs';
+
+const T = { timeout: 90_000 };
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DATA = path.resolve(here, '../../data');
+
+/** Run `motcua args...` with input on stdin; resolve stdout, reject on a non-zero exit. */
+function motcua(args, input = '') {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 60_000);
+    child.stdout.on('data', (c) => { out += c; });
+    child.stderr.on('data', (c) => { err += c; });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
+    });
+    child.stdin.end(input);
+  });
+}
+
+/**
+ * Chromium also reports every HTTP error of a fetch on the console ("Failed
+ * to load resource: ... status of 404"): drop those lines for the answers
+ * the test provoked, keep every other one.
+ */
+function excuse(problems, allow) {
+  for (let i = problems.length - 1; i >= 0; i -= 1) {
+    const m = /^console error: Failed to load resource: the server responded with a status of (\d+) .*\((\S+?):\d+\)$/.exec(problems[i]);
+    if (m && allow(m[2], Number(m[1]))) problems.splice(i, 1);
+  }
+}
+
+const PW = 'Mật-khẩu-trình-duyệt-2025';
+
+/** 401s a staff page provokes on purpose ("am I signed in?" before signing in). */
+const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
+
+async function signIn(page, base, user, pw, next) {
+  await page.goto(`${base}/staff/login.html?${new URLSearchParams({ next })}`);
+  await page.getByLabel('Tên đăng nhập').fill(user);
+  await page.getByLabel('Mật khẩu').fill(pw);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(`${base}${next}`);
+}
+
+/** The API's answer for the signed-in page (the context's cookies). */
+async function apiGet(page, base, path) {
+  const res = await page.request.get(`${base}/api/v1/${path}`);
+  assert.equal(res.status(), 200, `GET ${path}: ${res.status()}`);
+  return res.json();
+}
+
+/** POST as the signed-in page, with its CSRF token; resolve {status, body}. */
+async function apiPost(page, base, path, data) {
+  const me = await apiGet(page, base, 'auth/me');
+  const res = await page.request.post(`${base}/api/v1/${path}`, {
+    headers: { 'X-CSRF-Token': me.csrf_token }, data,
+  });
+  return { status: res.status(), body: await res.json() };
+}
+
+/** The desk and the officials of the tests' own: a ward that decides H19-HT-10 itself. */
+const DESK = '000.01.21.H19';
+const PROC = 'H19-HT-10';
+const STAFF = {
+  tiepnhan: { role: 'receiver', name: 'Trần Thị Tiếp' },
+  chuyenvien: { role: 'specialist', name: 'Lê Văn Chuyên' },
+  lanhdao: { role: 'leader', name: 'Phạm Văn Lãnh' },
+};
+
+const lookupUrl = (base, code, key) => `${base}/portal/lookup.html?${new URLSearchParams({ code, key })}`;
+
+/** Every data-i18n / data-i18n-attr key of the page exists in both dictionaries. */
+async function missingKeys(page) {
+  return page.evaluate(async () => {
+    const { dict } = await import('/shared/js/i18n.js');
+    const keys = new Set();
+    for (const el of document.querySelectorAll('[data-i18n]')) keys.add(el.getAttribute('data-i18n'));
+    for (const el of document.querySelectorAll('[data-i18n-attr]')) {
+      for (const pair of el.getAttribute('data-i18n-attr').split(';')) keys.add(pair.split(':')[1].trim());
+    }
+    const out = [];
+    for (const k of keys) for (const l of ['vi', 'en']) if (!(k in dict[l])) out.push(`${l}:${k}`);
+    return out;
+  });
+}
+
+describe('dossier pages', { concurrency: 1 }, () => {
+  let server;
+  let browser;
+  let demo; // a processing demo dossier as `motcua dossier show` prints it
+  const officials = {}; // demo.tiepnhan.1 -> password, as `dossier demo` prints them
+
+  before(async () => {
+    server = await startServer({ args: ['--data', DATA] });
+    const db = ['--db', server.dbUrl, '--data', DATA];
+    await motcua(['seed', ...db]);
+    const out = await motcua(['dossier', 'demo', '--count', '30', ...db]);
+    assert.match(out, /30 hồ sơ \(0 lỗi\)/);
+    for (const m of out.matchAll(/^\s+(demo\.[a-z]+\.\d+)\s+[a-z_]+\s+(\S+)\s*$/gm)) officials[m[1]] = m[2];
+    assert.ok(officials['demo.tiepnhan.1'] && officials['demo.chuyenvien.1'], `no demo officials in\n${out}`);
+    await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19',
+      '--name', 'Nguyễn Văn Quản', '--db', server.dbUrl], `${PW}\n`);
+    for (const [username, u] of Object.entries(STAFF)) {
+      await motcua(['user', 'add', '--username', username, '--role', u.role, '--agency', DESK,
+        '--name', u.name, '--db', server.dbUrl], `${PW}\n`);
+    }
+    const rows = (await motcua(['dossier', 'list', ...db])).trim().split('\n').map((l) => l.split('\t'));
+    const row = rows.find((r) => r[1] === 'processing');
+    assert.ok(row, `no processing dossier in\n${rows.join('\n')}`);
+    demo = JSON.parse(await motcua(['dossier', 'show', row[0], ...db]));
+    assert.match(demo.lookup_key, /^[2-9A-HJKMNP-Z]{8}$/);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows a dossier from the receipt link, with no personal data', T, async () => {
+    const { context, page, assertClean } = await newPage(browser);
+    try {
+      await page.goto(lookupUrl(server.url, demo.code, demo.lookup_key));
+      assert.equal(await page.locator('h1').innerText(), 'Tra cứu hồ sơ');
+      assert.match(await page.title(), /Tra cứu hồ sơ — motcua/);
+      const result = page.locator('#lookup-result');
+      await result.waitFor();
+      assert.equal(await page.getByLabel('Mã hồ sơ').inputValue(), demo.code);
+      assert.equal(await page.getByLabel('Mã tra cứu').inputValue(), demo.lookup_key);
+      assert.equal(await page.locator('#lookup-result-code').innerText(), demo.code);
+      const summary = page.locator('#lookup-summary');
+      await summary.locator('.badge--processing').filter({ hasText: 'Đang xử lý' }).waitFor();
+      const text = await summary.innerText();
+      assert.ok(text.includes(demo.procedure.name), 'procedure name missing');
+      assert.match(text, /Ngày tiếp nhận\s+\d\d\/\d\d\/\d{4} \d\d:\d\d/);
+      assert.match(text, /Hẹn trả kết quả\s+\d\d\/\d\d\/\d{4} \d\d:\d\d/);
+      assert.match(text, /Cơ quan đang giải quyết/);
+      assert.match(text, /Chưa có kết quả/);
+      // Overdue is said in words, not by colour alone.
+      assert.equal(await summary.locator('.dq-flag--overdue').filter({ hasText: 'Quá hạn' }).count(),
+        Date.parse(demo.due_at) < Date.now() ? 1 : 0);
+      // One timeline entry per recorded action, each with its time and label.
+      const items = page.locator('#lookup-timeline li');
+      assert.equal(await items.count(), demo.history.length);
+      assert.match(await items.first().innerText(), /\d\d\/\d\d\/\d{4} \d\d:\d\d\s+Tiếp nhận hồ sơ/);
+      // No name, phone, ID number, address or officer on the page.
+      const body = await page.locator('body').innerText();
+      for (const secret of [demo.applicant.name, demo.applicant.phone, demo.applicant.id_number,
+        demo.applicant.address, demo.receiver?.name].filter(Boolean)) {
+        assert.ok(!body.includes(secret), `the page shows ${secret}`);
+      }
+      await checkA11y(page);
+      assertClean('lookup from the receipt link');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('looks up by hand, in lower case, and says the same for an unknown code and a wrong key', T, async () => {
+    const allow = (url, status) => status === 404 && /\/api\/v1\/public\/dossiers\//.test(url);
+    const { context, page, problems, assertClean } = await newPage(browser, { allow });
+    try {
+      await page.goto(`${server.url}/portal/lookup.html`);
+      await checkA11y(page);
+      const form = page.locator('#lookup-form');
+      // Nothing typed: both fields are named.
+      await form.getByRole('button', { name: 'Tra cứu' }).click();
+      await form.locator('.field__error').filter({ hasText: 'Hãy nhập mã hồ sơ.' }).waitFor();
+      await form.locator('.field__error').filter({ hasText: 'Hãy nhập mã tra cứu.' }).waitFor();
+      await checkA11y(page);
+
+      await page.getByLabel('Mã hồ sơ').fill(demo.code);
+      await page.getByLabel('Mã tra cứu').fill('ZZZZZZZZ');
+      await form.getByRole('button', { name: 'Tra cứu' }).click();
+      const alert = form.getByRole('alert');
+      await alert.filter({ hasText: 'Không tìm thấy hồ sơ' }).waitFor();
+      const wrongKey = await alert.innerText();
+      assert.equal(await page.locator('#lookup-result').isHidden(), true);
+      assert.equal(await alert.evaluate((el) => el === document.activeElement), true, 'the message takes focus');
+
+      await page.getByLabel('Mã hồ sơ').fill('000.00.01.H19-200101-9999');
+      await page.getByLabel('Mã tra cứu').fill(demo.lookup_key);
+      const answered = page.waitForResponse((r) => r.url().includes('200101-9999'));
+      await form.getByRole('button', { name: 'Tra cứu' }).click();
+      await answered;
+      await alert.filter({ hasText: 'Không tìm thấy hồ sơ' }).waitFor();
+      assert.equal(await alert.innerText(), wrongKey, 'an unknown code and a wrong key must read the same');
+      await checkA11y(page);
+
+      // Lower case and stray spaces are forgiven.
+      await page.getByLabel('Mã hồ sơ').fill(` ${demo.code} `);
+      await page.getByLabel('Mã tra cứu').fill(demo.lookup_key.toLowerCase());
+      await form.getByRole('button', { name: 'Tra cứu' }).click();
+      await page.locator('#lookup-result').waitFor();
+      assert.equal(await alert.isHidden(), true);
+      assert.equal(await page.locator('#lookup-result-code').innerText(), demo.code);
+      assert.equal(await page.locator('#lookup-timeline li').count(), demo.history.length);
+      excuse(problems, allow);
+      assertClean('lookup by hand');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('works in English and on a 375 px phone, and takes the home page form', T, async () => {
+    const { context, page, assertClean } = await newPage(browser, {
+      viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
+    });
+    try {
+      // The home page's quick lookup sends ?code=…&secret=….
+      await page.goto(`${server.url}/portal/lookup.html?${new URLSearchParams({ code: demo.code, secret: demo.lookup_key })}`);
+      await page.locator('#lookup-result').waitFor();
+      assert.equal(await hasHorizontalScroll(page), false, 'the lookup scrolls sideways at 375 px');
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'English' }).tap();
+      assert.equal(await page.locator('h1').innerText(), 'Track a dossier');
+      await page.locator('#lookup-summary .badge--processing').filter({ hasText: 'Processing' }).waitFor();
+      assert.match(await page.locator('#lookup-summary').innerText(), /Result due/);
+      assert.match(await page.locator('#lookup-timeline li').first().innerText(), /Receive/);
+      assert.equal(await hasHorizontalScroll(page), false, 'the lookup scrolls sideways in English');
+      assert.deepEqual(await missingKeys(page), []);
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'Tiếng Việt' }).tap();
+      assert.equal(await page.locator('h1').innerText(), 'Tra cứu hồ sơ');
+      assertClean('lookup in English on a phone');
+    } finally {
+      await context.close();
+    }
+  });
+  it('shows the work queue in the urgency order of the server, overdue in words', T, async () => {
+    const allow = allow401;
+    const { context, page, problems, assertClean } = await newPage(browser, { allow });
+    try {
+      await signIn(page, server.url, 'quantri', PW, '/staff/index.html');
+      await page.getByRole('navigation', { name: 'Điều hướng khu cán bộ' })
+        .getByRole('link', { name: 'Hồ sơ cần xử lý' }).click();
+      await page.waitForURL(`${server.url}/staff/dossiers.html`);
+      await page.getByRole('heading', { level: 1, name: 'Hồ sơ cần xử lý' }).waitFor();
+      const rows = page.locator('#queue-body tr[data-code]');
+      await rows.first().waitFor();
+      const open = await apiGet(page, server.url, 'dossiers?status=open&limit=20');
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.code)),
+        open.items.map((d) => d.code), 'the rows are not in the server\'s order');
+      const overdue = open.items.filter((d) => d.overdue);
+      assert.ok(overdue.length > 0, 'the demo has no overdue dossier');
+      assert.equal(await page.locator('#queue-body tr.dq-row--overdue').count(), overdue.length);
+      for (const d of overdue) {
+        await page.locator(`#queue-body tr[data-code="${d.code}"] .dq-flag--overdue`).filter({ hasText: 'Quá hạn' }).waitFor();
+      }
+      const first = open.items[0];
+      const link = page.locator(`#queue-body tr[data-code="${first.code}"]`).getByRole('link', { name: first.code });
+      assert.equal(await link.getAttribute('href'), `/staff/dossier.html?code=${encodeURIComponent(first.code)}`);
+      assert.match(await page.locator('#queue-body tr[data-code]').first().innerText(), new RegExp(first.procedure.name));
+      await page.getByRole('navigation', { name: 'Điều hướng khu cán bộ' })
+        .getByRole('link', { name: 'Hồ sơ cần xử lý' }).waitFor();
+      await checkA11y(page);
+
+      // Every status: the demo's dossiers, two pages of 20.
+      await page.getByLabel('Trạng thái').selectOption('all');
+      await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+      await page.waitForURL(/status=all/);
+      await page.getByRole('status').filter({ hasText: 'Trang 1 · 20 dòng' }).waitFor();
+      const all = await apiGet(page, server.url, 'dossiers?limit=500');
+      const n2 = all.items.length - 20;
+      assert.ok(n2 > 0 && n2 < 20, `${all.items.length} dossiers`);
+      await page.getByRole('button', { name: 'Trang sau' }).click();
+      await page.getByRole('status').filter({ hasText: `Trang 2 · ${n2} dòng` }).waitFor();
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.code)),
+        all.items.slice(20).map((d) => d.code));
+      await page.getByRole('button', { name: 'Trang trước' }).click();
+      await page.getByRole('status').filter({ hasText: 'Trang 1 · 20 dòng' }).waitFor();
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.code)),
+        all.items.slice(0, 20).map((d) => d.code));
+
+      // Overdue only.
+      await page.getByLabel('Chỉ hồ sơ quá hạn').check();
+      await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+      await page.waitForURL(/overdue=1/);
+      assert.equal(await page.getByLabel('Chỉ hồ sơ quá hạn').isChecked(), true);
+      const od = await apiGet(page, server.url, 'dossiers?overdue=1&limit=500');
+      await page.getByRole('status').filter({ hasText: `Trang 1 · ${od.items.length} dòng` }).waitFor();
+      assert.equal(await page.locator('#queue-body tr.dq-row--overdue').count(), od.items.length);
+      await checkA11y(page);
+      excuse(problems, allow);
+      assertClean('work queue');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('filters the queue to what is assigned to me and what is due soon', T, async () => {
+    const allow = allow401;
+    const { context, page, problems, assertClean } = await newPage(browser, { allow });
+    try {
+      await signIn(page, server.url, 'demo.chuyenvien.1', officials['demo.chuyenvien.1'],
+        '/staff/dossiers.html?status=all&assigned=me');
+      assert.equal(await page.getByLabel('Được giao cho tôi').isChecked(), true);
+      assert.equal(await page.getByLabel('Trạng thái').inputValue(), 'all');
+      const mine = await apiGet(page, server.url, 'dossiers?assigned=me&limit=20');
+      const rows = page.locator('#queue-body tr[data-code]');
+      if (mine.items.length) {
+        await rows.first().waitFor();
+        assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.code)), mine.items.map((d) => d.code));
+      } else {
+        await page.locator('#queue-body').getByText('Không có hồ sơ nào phù hợp với bộ lọc.').waitFor();
+      }
+      await page.goto(`${server.url}/staff/dossiers.html?due_soon=1`);
+      const soon = await apiGet(page, server.url, 'dossiers?status=open&due_soon=1&limit=500');
+      await page.getByRole('status').filter({ hasText: soon.items.length ? `Trang 1 · ${soon.items.length} dòng` : 'Không có dữ liệu.' }).waitFor();
+      assert.equal(await page.getByLabel('Sắp đến hạn (trong 1 ngày làm việc)').isChecked(), true);
+      await checkA11y(page);
+      excuse(problems, allow);
+      assertClean('work queue filters');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the work queue on a 375 px phone and in English', T, async () => {
+    const allow = allow401;
+    const { context, page, problems, assertClean } = await newPage(browser, {
+      allow, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
+    });
+    try {
+      await signIn(page, server.url, 'quantri', PW, '/staff/dossiers.html');
+      await page.locator('#queue-body tr[data-code]').first().waitFor();
+      assert.equal(await hasHorizontalScroll(page), false, 'the queue scrolls sideways at 375 px');
+      // Each cell says which column it is: the table reads as cards.
+      assert.match(await page.locator('#queue-body tr[data-code] td').nth(4).evaluate(
+        (td) => getComputedStyle(td, '::before').content), /Hạn trả kết quả/);
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'English' }).tap();
+      assert.equal(await page.locator('h1').innerText(), 'Work queue');
+      assert.match(await page.locator('#queue-body tr[data-code] td').nth(4).evaluate(
+        (td) => getComputedStyle(td, '::before').content), /Result due/);
+      assert.equal(await hasHorizontalScroll(page), false, 'the queue scrolls sideways in English');
+      assert.deepEqual(await missingKeys(page), []);
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'Tiếng Việt' }).tap();
+      excuse(problems, allow);
+      assertClean('work queue on a phone');
+    } finally {
+      await context.close();
+    }
+  });
+  it('moves a dossier through its workflow from the dossier page, reloading after a conflict', { timeout: 150_000 }, async () => {
+    // The dossier comes from the API here (the reception desk has its own test).
+    const allow = (url, status) => allow401(url, status) ||
+      ([400, 409].includes(status) && /\/api\/v1\/dossiers\/[^/]+\/actions$/.test(url));
+    const desk = await newPage(browser, { allow });
+    const spec = await newPage(browser, { allow });
+    const lead = await newPage(browser, { allow });
+    try {
+      const p = desk.page;
+      await signIn(p, server.url, 'tiepnhan', PW, '/staff/index.html');
+      const created = await apiPost(p, server.url, 'dossiers', {
+        procedure_code: PROC,
+        channel: 'counter',
+        applicant: { name: 'Nguyễn Thị Bích Ngọc', id_number: '079190001234', phone: '0912 345 678', address: '12 Lê Lợi, phường Tân Phong' },
+        documents: [
+          { name: 'Tờ khai cấp bản sao Trích lục hộ tịch', originals: 1, copies: 0 },
+          { name: 'Giấy tờ tùy thân', originals: 1, copies: 1 },
+        ],
+        return_method: 'counter',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const { code } = created.body;
+      const url = `${server.url}/staff/dossier.html?code=${encodeURIComponent(code)}`;
+
+      // The receiver: everything about the dossier, and a button per allowed action.
+      await p.goto(url);
+      await p.getByRole('heading', { level: 1, name: code }).waitFor();
+      assert.match(await p.title(), new RegExp(`Hồ sơ ${code.replace(/\./g, '\\.')} — motcua`));
+      await p.locator('#dos-badges .badge--received').filter({ hasText: 'Đã tiếp nhận' }).waitFor();
+      const applicant = await p.locator('#dos-applicant').innerText();
+      for (const s of ['Nguyễn Thị Bích Ngọc', '079190001234', '0912 345 678', '12 Lê Lợi']) assert.ok(applicant.includes(s), `${s} missing`);
+      assert.equal(await p.locator('#dos-docs tr').count(), 2);
+      assert.match(await p.locator('#dos-docs tr').nth(1).innerText(), /Giấy tờ tùy thân\s+1\s+1/);
+      assert.match(await p.locator('#dos-summary').innerText(), /Hẹn trả kết quả\s+\d\d\/\d\d\/\d{4} \d\d:\d\d/);
+      assert.equal(await p.locator('#dos-steps tr').count(), 4);
+      assert.equal(await p.locator('#dos-steps tr[aria-current="step"]').count(), 1);
+      assert.equal(await p.locator('#dos-history tr').count(), 1);
+      assert.match(await p.locator('#dos-history tr').first().innerText(), /Tiếp nhận hồ sơ/);
+      const buttons = p.locator('#dos-action-buttons button');
+      assert.deepEqual(await buttons.evaluateAll((bs) => bs.map((b) => b.dataset.action)), ['forward', 'withdraw']);
+      await checkA11y(p);
+
+      // Forward to the specialist.
+      await p.getByRole('button', { name: 'Chuyển bước tiếp theo' }).click();
+      const form = p.locator('#dos-action-form');
+      await form.getByRole('heading', { name: 'Xác nhận thao tác: Chuyển bước tiếp theo' }).waitFor();
+      await form.getByLabel('Tên đăng nhập của cán bộ nhận hồ sơ').fill('chuyenvien');
+      await checkA11y(p);
+      await form.getByRole('button', { name: 'Xác nhận' }).click();
+      await p.getByRole('status').filter({ hasText: 'Đã thực hiện “Chuyển bước tiếp theo”. Trạng thái hồ sơ: Đang xử lý.' }).waitFor();
+      await p.locator('#dos-badges .badge--processing').waitFor();
+      assert.equal(await form.isHidden(), true);
+      assert.equal(await p.locator('#dos-history tr').count(), 2);
+      assert.match(await p.locator('#dos-history tr').nth(1).innerText(), /Chuyển bước tiếp theo[\s\S]*Lê Văn Chuyên/);
+      assert.match(await p.locator('#dos-summary').innerText(), /Cán bộ đang xử lý\s+Lê Văn Chuyên/);
+
+      // The specialist: a refused action is explained beside its fields.
+      const s = spec.page;
+      await signIn(s, server.url, 'chuyenvien', PW, `/staff/dossier.html?code=${encodeURIComponent(code)}`);
+      await s.getByRole('heading', { level: 1, name: code }).waitFor();
+      await s.getByRole('button', { name: 'Xin ý kiến cơ quan, đơn vị liên quan' }).click();
+      const sform = s.locator('#dos-action-form');
+      await sform.getByRole('button', { name: 'Xác nhận' }).click();
+      await sform.locator('.field__error').first().waitFor();
+      assert.equal(await sform.locator('[aria-invalid="true"]').count(), 2, 'agency and note are named');
+      await checkA11y(s);
+      await sform.getByRole('button', { name: 'Huỷ' }).click();
+      assert.equal(await sform.isHidden(), true);
+
+      // Meanwhile someone else changes the dossier: the stale page is told to reload.
+      await s.getByRole('button', { name: 'Chuyển bước tiếp theo' }).click();
+      const detail = await apiGet(s, server.url, `dossiers/${encodeURIComponent(code)}`);
+      const other = await apiPost(s, server.url, `dossiers/${encodeURIComponent(code)}/actions`, {
+        action: 'consult', version: detail.version, agency: '000.00.01.H19', note: 'Xin ý kiến về trích lục.',
+      });
+      assert.equal(other.status, 200, JSON.stringify(other.body));
+      await sform.getByRole('button', { name: 'Xác nhận' }).click();
+      const alert = s.locator('#dos-error');
+      await alert.filter({ hasText: 'Hồ sơ vừa được người khác cập nhật' }).waitFor();
+      assert.equal(await s.locator('#dos-history tr').count(), 2, 'nothing changed on the page yet');
+      await alert.getByRole('button', { name: 'Tải lại hồ sơ' }).click();
+      await s.locator('#dos-history tr').nth(2).filter({ hasText: 'Xin ý kiến' }).waitFor();
+      assert.equal(await alert.isHidden(), true);
+      await s.getByRole('button', { name: 'Chuyển bước tiếp theo' }).click();
+      await sform.getByRole('button', { name: 'Xác nhận' }).click();
+      await s.getByRole('status').filter({ hasText: 'Đã thực hiện “Chuyển bước tiếp theo”' }).waitFor();
+      assert.match(await s.locator('#dos-summary').innerText(), /Bước 3\/4/);
+
+      // The leader approves.
+      const l = lead.page;
+      await signIn(l, server.url, 'lanhdao', PW, `/staff/dossier.html?code=${encodeURIComponent(code)}`);
+      await l.getByRole('button', { name: 'Phê duyệt kết quả' }).click();
+      await l.locator('#dos-action-form').getByLabel('Ghi chú').fill('Đồng ý cấp bản sao.');
+      await l.locator('#dos-action-form').getByRole('button', { name: 'Xác nhận' }).click();
+      await l.getByRole('status').filter({ hasText: 'Đã thực hiện “Phê duyệt kết quả”' }).waitFor();
+      assert.match(await l.locator('#dos-summary').innerText(), /Đã phê duyệt kết quả/);
+      assert.match(await l.locator('#dos-history tr').last().innerText(), /Đồng ý cấp bản sao\./);
+
+      // Back at the desk: result ready (classified), then returned.
+      await p.reload();
+      await p.getByRole('button', { name: 'Chuyển kết quả về Bộ phận Một cửa' }).click();
+      await form.getByRole('button', { name: 'Xác nhận' }).click();
+      await p.locator('#dos-badges .badge--result_ready').waitFor();
+      await p.locator('#dos-summary .dq-result').filter({ hasText: /^(Trước hạn|Đúng hạn|Quá hạn)$/ }).waitFor();
+      await p.getByRole('button', { name: 'Trả kết quả' }).click();
+      await form.getByRole('button', { name: 'Xác nhận' }).click();
+      await p.getByRole('status').filter({ hasText: 'Trạng thái hồ sơ: Đã trả kết quả.' }).waitFor();
+      await p.locator('#dos-actions-none').waitFor();
+      assert.equal(await p.locator('#dos-action-buttons button').count(), 0);
+      // Mẫu 05: one row per hand-over, each finished step early, on time or late.
+      const hist = p.locator('#dos-history tr');
+      assert.equal(await hist.count(), 7);
+      assert.ok(await p.locator('#dos-history .dq-result').count() >= 3);
+      assert.equal(await p.locator('#dos-steps .dq-result').count(), 4, 'every step classified');
+      await checkA11y(p);
+
+      // The citizen sees it returned.
+      const key = (await apiGet(p, server.url, `dossiers/${encodeURIComponent(code)}`)).lookup_key;
+      await p.goto(lookupUrl(server.url, code, key));
+      await p.locator('#lookup-summary .badge--returned').waitFor();
+      assert.match(await p.locator('#lookup-summary').innerText(), /Đã trả kết quả lúc/);
+      for (const x of [desk, spec, lead]) {
+        excuse(x.problems, allow);
+        x.assertClean('workflow');
+      }
+    } finally {
+      await desk.context.close();
+      await spec.context.close();
+      await lead.context.close();
+    }
+  });
+
+  it('shows a dossier page on a 375 px phone and in English, and 404 for a dossier out of reach', T, async () => {
+    const allow = (url, status) => allow401(url, status) || (status === 404 && /\/api\/v1\/dossiers\/000\.00\.01\.H19-200101-0001$/.test(url));
+    const { context, page, problems, assertClean } = await newPage(browser, {
+      allow, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
+    });
+    try {
+      await signIn(page, server.url, 'quantri', PW, `/staff/dossier.html?code=${encodeURIComponent(demo.code)}`);
+      await page.getByRole('heading', { level: 1, name: demo.code }).waitFor();
+      await page.locator('#dos-history tr').first().waitFor();
+      assert.equal(await page.locator('#dos-history tr').count(), demo.history.length);
+      // An administrator reads but does not act.
+      await page.locator('#dos-actions-none').waitFor();
+      assert.equal(await hasHorizontalScroll(page), false, 'the dossier page scrolls sideways at 375 px');
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'English' }).tap();
+      await page.getByRole('heading', { name: 'Process control sheet (Form 05)' }).waitFor();
+      assert.match(await page.locator('#dos-summary').innerText(), /Result due/);
+      assert.equal(await hasHorizontalScroll(page), false, 'the dossier page scrolls sideways in English');
+      assert.deepEqual(await missingKeys(page), []);
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'Tiếng Việt' }).tap();
+      await page.goto(`${server.url}/staff/dossier.html?code=000.00.01.H19-200101-0001`);
+      await page.locator('#dos-error').filter({ hasText: 'Không tìm thấy hồ sơ' }).waitFor();
+      await checkA11y(page);
+      excuse(problems, allow);
+      assertClean('dossier page on a phone');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is linked from the home page and the staff workspace', T, async () => {
+    const allow = allow401;
+    const { context, page, problems, assertClean } = await newPage(browser, { allow });
+    try {
+      await page.goto(`${server.url}/`);
+      const footer = page.locator('footer');
+      assert.equal(await footer.getByRole('link', { name: 'Tra cứu hồ sơ' }).getAttribute('href'), '/portal/lookup.html');
+      assert.equal(await footer.getByRole('link', { name: 'Hồ sơ cần xử lý' }).getAttribute('href'), '/staff/dossiers.html');
+      assert.deepEqual(await missingKeys(page), []);
+      await signIn(page, server.url, 'demo.tiepnhan.1', officials['demo.tiepnhan.1'], '/staff/index.html');
+      const cards = page.locator('#main .card');
+      await cards.getByRole('link', { name: 'Hồ sơ cần xử lý' }).click();
+      await page.waitForURL(`${server.url}/staff/dossiers.html`);
+      await page.locator('#queue-body tr').first().waitFor();
+      excuse(problems, allow);
+      assertClean('links to the dossier pages');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('public dossier lookup, rate-limited', { concurrency: 1 }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer({ args: ['--data', DATA, '--lookup_burst', '1', '--lookup_rate_per_minute', '1'] });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('explains 429 instead of "not found"', T, async () => {
+    const allow = (url, status) => [404, 429].includes(status) && /\/api\/v1\/public\/dossiers\//.test(url);
+    const { context, page, problems, assertClean } = await newPage(browser, { allow });
+    try {
+      await page.goto(lookupUrl(server.url, '000.00.01.H19-200101-0001', 'ABCDEFGH'));
+      const alert = page.locator('#lookup-form').getByRole('alert');
+      await alert.filter({ hasText: 'Không tìm thấy hồ sơ' }).waitFor();
+      await page.locator('#lookup-form').getByRole('button', { name: 'Tra cứu' }).click();
+      await alert.filter({ hasText: 'Tạm dừng tra cứu' }).waitFor();
+      assert.match(await alert.innerText(), /thử lại sau \d+ giây/);
+      await checkA11y(page);
+      excuse(problems, allow);
+      assertClean('lookup rate limit');
+    } finally {
+      await context.close();
+    }
+  });
+});
