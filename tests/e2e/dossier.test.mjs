@@ -60,6 +60,8 @@ async function signIn(page, base, user, pw, next) {
   await page.getByLabel('Mật khẩu').fill(pw);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.waitForURL(`${base}${next}`);
+  // The page has its session (GET auth/me answered): leaving now aborts nothing.
+  await page.locator('[data-staff-user]').waitFor();
 }
 
 /** The API's answer for the signed-in page (the context's cookies). */
@@ -401,6 +403,21 @@ describe('dossier pages', { concurrency: 1 }, () => {
       assert.equal(await p.locator('#dos-steps tr[aria-current="step"]').count(), 1);
       assert.equal(await p.locator('#dos-history tr').count(), 1);
       assert.match(await p.locator('#dos-history tr').first().innerText(), /Tiếp nhận hồ sơ/);
+      // The slip given at reception, shown again to reprint it.
+      assert.match(await p.locator('#dos-receipt-kind').innerText(), /Mẫu 01: GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ/);
+      await p.getByRole('button', { name: 'Xem, in lại phiếu' }).click();
+      const slip = p.locator('#dos-receipt .receipt[data-form="01"]');
+      await slip.waitFor();
+      assert.equal(await slip.locator('[data-receipt-code]').innerText(), code);
+      assert.equal(await slip.locator('[data-receipt-key]').innerText(), created.body.lookup_key);
+      assert.equal(await slip.locator('[data-receipt-docs] tr').count(), 2);
+      await checkA11y(p);
+      await p.emulateMedia({ media: 'print' });
+      assert.equal(await p.locator('#dos-history').isVisible(), false);
+      assert.equal(await slip.isVisible(), true);
+      await p.emulateMedia({ media: 'screen' });
+      await p.getByRole('button', { name: 'Ẩn phiếu' }).click();
+      assert.equal(await p.locator('#dos-receipt').isHidden(), true);
       const buttons = p.locator('#dos-action-buttons button');
       assert.deepEqual(await buttons.evaluateAll((bs) => bs.map((b) => b.dataset.action)), ['forward', 'withdraw']);
       await checkA11y(p);
@@ -501,7 +518,11 @@ describe('dossier pages', { concurrency: 1 }, () => {
       allow, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
     });
     try {
-      await signIn(page, server.url, 'quantri', PW, `/staff/dossier.html?code=${encodeURIComponent(demo.code)}`);
+      await signIn(page, server.url, 'quantri', PW, '/staff/dossier.html?code=000.00.01.H19-200101-0001');
+      await page.locator('#dos-error').filter({ hasText: 'Không tìm thấy hồ sơ' }).waitFor();
+      assert.equal(await page.locator('#dos-body').isHidden(), true);
+      await checkA11y(page);
+      await page.goto(`${server.url}/staff/dossier.html?code=${encodeURIComponent(demo.code)}`);
       await page.getByRole('heading', { level: 1, name: demo.code }).waitFor();
       await page.locator('#dos-history tr').first().waitFor();
       assert.equal(await page.locator('#dos-history tr').count(), demo.history.length);
@@ -516,11 +537,208 @@ describe('dossier pages', { concurrency: 1 }, () => {
       assert.deepEqual(await missingKeys(page), []);
       await checkA11y(page);
       await page.getByRole('button', { name: 'Tiếng Việt' }).tap();
-      await page.goto(`${server.url}/staff/dossier.html?code=000.00.01.H19-200101-0001`);
-      await page.locator('#dos-error').filter({ hasText: 'Không tìm thấy hồ sơ' }).waitFor();
-      await checkA11y(page);
+      await page.getByRole('heading', { name: 'Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)' }).waitFor();
       excuse(problems, allow);
       assertClean('dossier page on a phone');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('receives a dossier at the desk and prints the A5 receipt with every field of Mẫu 01', { timeout: 150_000 }, async () => {
+    const allow = (url, status) => allow401(url, status) || (status === 400 && /\/api\/v1\/dossiers$/.test(url));
+    const { context, page, problems, assertClean } = await newPage(browser, { allow });
+    try {
+      await signIn(page, server.url, 'tiepnhan', PW, '/staff/index.html');
+      await page.getByRole('navigation', { name: 'Điều hướng khu cán bộ' }).getByRole('link', { name: 'Tiếp nhận hồ sơ' }).click();
+      await page.waitForURL(`${server.url}/staff/reception.html`);
+      await page.getByRole('heading', { level: 1, name: 'Tiếp nhận hồ sơ' }).waitFor();
+      await checkA11y(page);
+      const form = page.locator('#rc-form');
+
+      // No procedure yet: said beside the search field.
+      await form.getByRole('button', { name: 'Ghi nhận và lập phiếu' }).click();
+      await form.locator('.field__error').filter({ hasText: 'Hãy tìm và chọn thủ tục.' }).waitFor();
+
+      // Find it without diacritics, choose it: its documents appear.
+      await form.getByLabel('Tìm thủ tục theo tên hoặc mã').fill('cap ban sao trich luc ho tich');
+      await form.getByLabel('Tìm thủ tục theo tên hoặc mã').press('Enter');
+      const choice = form.getByRole('radio', { name: /Cấp bản sao Trích lục hộ tịch/ });
+      await choice.first().check();
+      const docs = form.locator('#rc-doc-list li');
+      await docs.first().waitFor();
+      const proc = await apiGet(page, server.url, `procedures/${PROC}`);
+      assert.equal(await docs.count(), proc.documents.length);
+      assert.match(await form.locator('#rc-proc-summary').innerText(), /H19-HT-10/);
+      await checkA11y(page);
+
+      // Nothing ticked and no name: the server names both, nothing is received.
+      await form.getByRole('button', { name: 'Ghi nhận và lập phiếu' }).click();
+      await form.locator('#rc-name').and(page.locator('[aria-invalid="true"]')).waitFor();
+      assert.match(await form.getByRole('alert').innerText(), /Vui lòng kiểm tra lại thông tin/);
+      await checkA11y(page);
+
+      // The first two documents, one with a copy; the applicant; by post.
+      await docs.nth(0).getByRole('checkbox').check();
+      await docs.nth(1).getByRole('checkbox').check();
+      await docs.nth(1).getByLabel(/^Bản sao/).fill('1');
+      await form.getByLabel('Họ và tên (tổ chức, cá nhân)').fill('Nguyễn Thị Bích Ngọc');
+      await form.getByLabel(/^Số định danh/).fill('079190001234');
+      await form.getByLabel(/^Số điện thoại/).fill('0912 345 678');
+      await form.getByLabel(/^Thư điện tử/).fill('ngoc@example.vn');
+      await form.getByLabel(/^Địa chỉ/).fill('12 Lê Lợi, phường Tân Phong');
+      await form.getByLabel('Nơi nhận kết quả').selectOption('post');
+      await form.getByRole('button', { name: 'Ghi nhận và lập phiếu' }).click();
+
+      const done = page.locator('#rc-done-alert');
+      await done.filter({ hasText: /Đã tiếp nhận hồ sơ 000\.01\.21\.H19-\d{6}-\d{4}/ }).waitFor();
+      const code = (await page.locator('[data-receipt-code]').innerText()).trim();
+      assert.match(code, /^000\.01\.21\.H19-\d{6}-\d{4}$/);
+      assert.equal(await page.locator('#rc-form-section').isHidden(), true);
+      const d = await apiGet(page, server.url, `dossiers/${encodeURIComponent(code)}`);
+      assert.equal(d.status, 'received');
+      const r = d.receipt;
+
+      // The slip: every field of Mẫu 01, as the server stored it.
+      const slip = page.locator('#rc-receipt.print-a5 .receipt');
+      assert.equal(await slip.getAttribute('lang'), 'vi');
+      assert.equal(await slip.getAttribute('data-form'), '01');
+      const text = await slip.innerText();
+      for (const s of [
+        'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', code, r.agency.name, 'Nguyễn Thị Bích Ngọc',
+        '12 Lê Lợi, phường Tân Phong', '0912 345 678', 'ngoc@example.vn', r.request,
+        'Thành phần hồ sơ', '01 (bộ)', r.time_limit.text, r.received_at_text, r.due_at_text,
+        r.return_place, `Quyển số ${r.register.book}`, `Số thứ tự ${r.register.number}`,
+        'NGƯỜI NỘP HỒ SƠ', 'NGƯỜI TIẾP NHẬN HỒ SƠ', 'Trần Thị Tiếp', '02 bản',
+      ]) assert.ok(text.includes(s), `the receipt lacks “${s}”`);
+      assert.match(r.received_at_text, /^\d\d giờ \d\d phút, ngày \d\d\/\d\d\/\d{4}$/);
+      assert.match(r.return_place, /bưu chính/);
+      assert.equal(await slip.locator('[data-receipt-docs] tr').count(), 2);
+      assert.match(await slip.locator('[data-receipt-docs] tr').nth(1).innerText(), /\s1\s+1$/);
+      assert.equal(await slip.locator('[data-receipt-key]').innerText(), d.lookup_key);
+      const link = slip.locator('[data-receipt-link]');
+      const href = new URL(await link.getAttribute('href'));
+      assert.equal(href.pathname, '/portal/lookup.html');
+      assert.equal(href.searchParams.get('code'), code);
+      assert.equal(href.searchParams.get('key'), d.lookup_key);
+      assert.match(await slip.locator('[data-receipt-qr]').innerText(), /mã QR/);
+      assert.equal(await slip.locator('img, svg, canvas').count(), 0, 'no fake QR code');
+      await checkA11y(page);
+
+      // Printed: the slip alone on A5.
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.locator('.site-nav').isVisible(), false);
+      assert.equal(await page.locator('#main h1').isVisible(), false);
+      assert.equal(await done.isVisible(), false);
+      assert.equal(await slip.isVisible(), true);
+      assert.equal(await page.locator('#rc-receipt').evaluate((e) => getComputedStyle(e).page), 'a5');
+      // One A5 sheet (148 × 210 mm = 420 × 595 pt), the link printed once.
+      const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+      assert.equal(pdf.match(/\/Type\s*\/Page[^s]/g)?.length, 1, 'the receipt takes more than one sheet');
+      assert.match(pdf, /\/MediaBox\s*\[0 0 42\d(?:\.\d+)? 59[45](?:\.\d+)?\]/);
+      assert.equal(await page.locator('[data-receipt-link]').evaluate((a) => getComputedStyle(a, '::after').content), 'none');
+      await page.emulateMedia({ media: 'screen' });
+
+      // It is in the queue, and the dossier opens from the slip's page.
+      await done.getByRole('link', { name: 'Mở hồ sơ' }).click();
+      await page.waitForURL(/\/staff\/dossier\.html\?code=/);
+      await page.getByRole('heading', { level: 1, name: code }).waitFor();
+      await page.locator('#dos-badges .badge--received').waitFor();
+      await page.goto(`${server.url}/staff/dossiers.html`);
+      await page.locator(`#queue-body tr[data-code="${code}"]`).getByRole('link', { name: code }).click();
+      await page.waitForURL(`${server.url}/staff/dossier.html?code=${encodeURIComponent(code)}`);
+      await page.getByRole('heading', { level: 1, name: code }).waitFor();
+
+      // The citizen follows the slip's link.
+      await page.goto(href.href);
+      await page.locator('#lookup-summary .badge--received').waitFor();
+      assert.equal(await page.locator('#lookup-result-code').innerText(), code);
+      excuse(problems, allow);
+      assertClean('reception desk');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('issues Mẫu 02 for an incomplete dossier and Mẫu 03 for a refusal, on a 375 px phone', { timeout: 150_000 }, async () => {
+    const allow = allow401;
+    const { context, page, problems, assertClean } = await newPage(browser, {
+      allow, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
+    });
+    try {
+      await signIn(page, server.url, 'tiepnhan', PW, '/staff/reception.html');
+      const form = page.locator('#rc-form');
+      assert.equal(await hasHorizontalScroll(page), false, 'reception scrolls sideways at 375 px');
+      const pick = async () => {
+        await form.getByLabel('Tìm thủ tục theo tên hoặc mã').fill(PROC);
+        await form.getByRole('button', { name: 'Tìm thủ tục' }).tap();
+        await form.getByRole('radio', { name: /Cấp bản sao Trích lục hộ tịch/ }).first().check();
+        await form.locator('#rc-doc-list li').first().waitFor();
+      };
+
+      // Incomplete: the required documents not ticked are listed for Mẫu 02.
+      await pick();
+      await form.locator('#rc-doc-list li').first().getByRole('checkbox').check();
+      await form.getByLabel('Họ và tên (tổ chức, cá nhân)').fill('Trần Văn Bổ Sung');
+      await form.getByRole('radio', { name: /Hồ sơ chưa đầy đủ/ }).check();
+      const missing = form.getByLabel('Những gì cần bổ sung, hoàn thiện');
+      const proc = await apiGet(page, server.url, `procedures/${PROC}`);
+      const expected = proc.documents.slice(1).filter((x) => x.required).map((x) => x.name);
+      assert.ok(expected.length > 0);
+      assert.equal(await missing.inputValue(), expected.join('\n'));
+      await missing.fill(`${expected.join('\n')}\nBản sao giấy khai sinh: bản chụp bị mờ`);
+      assert.equal(await hasHorizontalScroll(page), false);
+      await checkA11y(page);
+      await form.getByRole('button', { name: 'Ghi nhận và lập phiếu' }).tap();
+      await page.locator('#rc-done-alert').filter({ hasText: 'Đã lập phiếu hướng dẫn bổ sung' }).waitFor();
+      const slip = page.locator('#rc-receipt .receipt');
+      assert.equal(await slip.getAttribute('data-form'), '02');
+      assert.match(await slip.innerText(), /PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ/);
+      assert.equal(await slip.locator('[data-receipt-items] li').count(), expected.length + 1);
+      assert.match(await slip.locator('[data-receipt-items] li').last().innerText(), /Bản sao giấy khai sinh — lý do: bản chụp bị mờ/);
+      await slip.locator('[data-receipt-key]').waitFor();
+      const code02 = (await slip.locator('[data-receipt-code]').innerText()).trim();
+      assert.equal((await apiGet(page, server.url, `dossiers/${encodeURIComponent(code02)}`)).status, 'awaiting_supplement');
+      assert.equal(await hasHorizontalScroll(page), false, 'the slip scrolls sideways at 375 px');
+      await checkA11y(page);
+
+      // Refused: Mẫu 03 with the reason.
+      await page.getByRole('button', { name: 'Tiếp nhận hồ sơ khác' }).tap();
+      assert.equal(await form.getByLabel('Họ và tên (tổ chức, cá nhân)').inputValue(), '');
+      await pick();
+      await form.getByLabel('Họ và tên (tổ chức, cá nhân)').fill('Lê Thị Từ Chối');
+      await form.getByRole('radio', { name: /Không tiếp nhận/ }).check();
+      await form.getByLabel('Lý do từ chối tiếp nhận').fill('Sổ hộ tịch không lưu tại phường; đề nghị liên hệ nơi đã đăng ký.');
+      await form.getByRole('button', { name: 'Ghi nhận và lập phiếu' }).tap();
+      await page.locator('#rc-done-alert').filter({ hasText: 'Đã lập phiếu từ chối tiếp nhận' }).waitFor();
+      assert.equal(await slip.getAttribute('data-form'), '03');
+      assert.match(await slip.locator('[data-receipt-reason]').innerText(), /Sổ hộ tịch không lưu tại phường/);
+      const code03 = (await slip.locator('[data-receipt-code]').innerText()).trim();
+      assert.equal((await apiGet(page, server.url, `dossiers/${encodeURIComponent(code03)}`)).status, 'refused');
+      await checkA11y(page);
+
+      // In English the form is translated; the slip stays Vietnamese.
+      await page.getByRole('button', { name: 'English' }).tap();
+      await page.getByRole('heading', { level: 1, name: 'Receive a dossier' }).waitFor();
+      assert.match(await slip.innerText(), /PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ/);
+      assert.deepEqual(await missingKeys(page), []);
+      await page.getByRole('button', { name: 'Receive another dossier' }).tap();
+      await page.getByRole('button', { name: 'Record and prepare the slip' }).waitFor();
+      await form.getByLabel('Find the procedure by name or code').fill(PROC);
+      await form.getByRole('button', { name: 'Find', exact: true }).tap();
+      await form.getByRole('radio', { name: /Cấp bản sao Trích lục hộ tịch/ }).first().check();
+      await form.locator('#rc-doc-list li').first().getByText('(required)').waitFor();
+      await form.locator('#rc-doc-list li').first().getByLabel(/^Originals/).waitFor();
+      assert.match(await form.locator('#rc-proc-summary').innerText(), /Time limit/);
+      assert.deepEqual(await missingKeys(page), []);
+      assert.equal(await hasHorizontalScroll(page), false, 'reception scrolls sideways in English');
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'Tiếng Việt' }).tap();
+      await page.getByRole('heading', { level: 1, name: 'Tiếp nhận hồ sơ' }).waitFor();
+      await form.locator('#rc-doc-list li').first().getByText('(bắt buộc)').waitFor();
+      assert.match(await form.locator('#rc-proc-summary').innerText(), /Thời hạn giải quyết/);
+      excuse(problems, allow);
+      assertClean('Mẫu 02 and 03');
     } finally {
       await context.close();
     }
@@ -534,9 +752,12 @@ describe('dossier pages', { concurrency: 1 }, () => {
       const footer = page.locator('footer');
       assert.equal(await footer.getByRole('link', { name: 'Tra cứu hồ sơ' }).getAttribute('href'), '/portal/lookup.html');
       assert.equal(await footer.getByRole('link', { name: 'Hồ sơ cần xử lý' }).getAttribute('href'), '/staff/dossiers.html');
+      assert.equal(await footer.getByRole('link', { name: 'Tiếp nhận hồ sơ' }).getAttribute('href'), '/staff/reception.html');
       assert.deepEqual(await missingKeys(page), []);
+      await page.getByRole('status').filter({ hasText: 'Hệ thống hoạt động' }).waitFor();
       await signIn(page, server.url, 'demo.tiepnhan.1', officials['demo.tiepnhan.1'], '/staff/index.html');
       const cards = page.locator('#main .card');
+      assert.equal(await cards.getByRole('link', { name: 'Tiếp nhận hồ sơ' }).getAttribute('href'), '/staff/reception.html');
       await cards.getByRole('link', { name: 'Hồ sơ cần xử lý' }).click();
       await page.waitForURL(`${server.url}/staff/dossiers.html`);
       await page.locator('#queue-body tr').first().waitFor();

@@ -4,11 +4,14 @@
 // server allows this user now (`allowed_actions`). An action opens a short
 // form with the members it takes and posts {action, version, ...} to
 // /api/v1/dossiers/{code}/actions; a stale version (409) asks to reload,
-// any other refusal is shown on the form (showProblem).
+// any other refusal is shown on the form (showProblem). The slip given at
+// reception (Mẫu 01, 02 or 03, from `receipt`) can be shown and printed
+// again, identical, with the same lookup key.
 import {
   api, ApiError, clearProblem, extend, formatDateTime, h, showProblem, statusBadge, t,
 } from '/shared/js/app.js';
 import { requireSession } from './staff.js';
+import { renderReceipt } from './receipt.js';
 import {
   actionLabel, channelLabel, flag, lookupPath, resultTag, returnLabel, roleLabel, summaryRows, textOr,
 } from '/portal/js/dossier-common.js';
@@ -119,6 +122,11 @@ extend({
     'dos.field.receipt_no': 'Số biên lai',
     'dos.optional': '(không bắt buộc)',
     'dos.not_found_title': 'Không tìm thấy hồ sơ',
+    'dos.receipt_title': 'Phiếu đã cấp cho người nộp',
+    'dos.receipt_kind': 'Mẫu {form}: {title}',
+    'dos.receipt_show': 'Xem, in lại phiếu',
+    'dos.receipt_hide': 'Ẩn phiếu',
+    'dos.receipt_print': 'In phiếu',
   },
   en: {
     'dos.doc_title': 'Dossier — motcua',
@@ -225,6 +233,11 @@ extend({
     'dos.field.receipt_no': 'Receipt number',
     'dos.optional': '(optional)',
     'dos.not_found_title': 'Dossier not found',
+    'dos.receipt_title': 'Slip given to the applicant',
+    'dos.receipt_kind': 'Form {form}: {title}',
+    'dos.receipt_show': 'Show and reprint the slip',
+    'dos.receipt_hide': 'Hide the slip',
+    'dos.receipt_print': 'Print the slip',
   },
 });
 
@@ -402,6 +415,34 @@ function renderActions(d) {
   }));
 }
 
+/* ----------------------------------------------------------- receipt -- */
+
+const receiptBox = el('dos-receipt');
+const receiptToggle = el('dos-receipt-toggle');
+
+function showReceipt(open) {
+  receiptBox.hidden = !open;
+  el('dos-receipt-print').hidden = !open;
+  receiptToggle.setAttribute('aria-expanded', String(open));
+  receiptToggle.setAttribute('data-i18n', open ? 'dos.receipt_hide' : 'dos.receipt_show');
+  receiptToggle.textContent = t(open ? 'dos.receipt_hide' : 'dos.receipt_show');
+  // While the slip is shown, printing the page prints the slip alone, on A5.
+  document.body.classList.toggle('dq-printing', open);
+  document.body.classList.toggle('print-a5', open);
+  if (open) renderReceipt(receiptBox, dossier);
+  else receiptBox.replaceChildren();
+}
+
+function renderReceiptSection(d) {
+  const r = d.receipt;
+  el('dos-receipt-section').hidden = !r?.form;
+  el('dos-receipt-kind').textContent = r?.form ? t('dos.receipt_kind', { form: r.form, title: r.title }) : '';
+  showReceipt(false);
+}
+
+receiptToggle.addEventListener('click', () => showReceipt(receiptBox.hidden));
+el('dos-receipt-print').addEventListener('click', () => window.print());
+
 function render(d) {
   dossier = d;
   renderHead(d);
@@ -411,6 +452,7 @@ function render(d) {
   renderSteps(d);
   renderHistory(d);
   renderActions(d);
+  renderReceiptSection(d);
   closeAction(false);
   el('dos-loading').hidden = true;
   el('dos-body').hidden = false;
@@ -571,8 +613,8 @@ async function load(focusTitle = false) {
   }
 }
 
-// Labels from the server (step names, units) stay as they are; everything
-// else is redrawn in the new language. An open action form is closed.
-document.addEventListener('motcua:langchange', () => { if (dossier) render(dossier); });
+// Read again in the new language (the server words the time limit and the
+// slip's texts); an open action form is closed.
+document.addEventListener('motcua:langchange', () => { if (dossier) load(); });
 
 load();
