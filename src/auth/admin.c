@@ -131,8 +131,11 @@ admin_may_manage(struct req *r, struct resp *w, const struct scoped *s, enum aut
 	return -1;
 }
 
+/* One page of a scoped, cursor-paged list: id > cursor, limit + 1 rows to
+ * learn whether more follow.  Users and tokens list the same way. */
 static void
-admin_users_list(struct req *r, struct resp *w)
+admin_scoped_page(struct req *r, struct resp *w, enum stmt_id id,
+    json_t *(*row_json)(const struct req *, struct db_res *))
 {
 	struct scoped s;
 	struct db_param p[4];
@@ -146,7 +149,7 @@ admin_users_list(struct req *r, struct resp *w)
 	auth_scope_bind(&s.scope, p);
 	p[2] = DB_INT(after);
 	p[3] = DB_INT(limit + 1);
-	if (db_exec(s.conn, STMT_USER_LIST_SCOPED, p, 4, &res) != DB_OK) {
+	if (db_exec(s.conn, id, p, 4, &res) != DB_OK) {
 		resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
 		return;
 	}
@@ -157,7 +160,7 @@ admin_users_list(struct req *r, struct resp *w)
 			continue;
 		}
 		last = db_res_int(res, 0);
-		json_array_append_new(items, auth_user_json(r, res));
+		json_array_append_new(items, row_json(r, res));
 		n++;
 	}
 	db_res_free(res);
@@ -167,6 +170,18 @@ admin_users_list(struct req *r, struct resp *w)
 		return;
 	}
 	admin_page(r, w, items, more, last);
+}
+
+static json_t *
+admin_user_item(const struct req *r, struct db_res *res)
+{
+	return auth_user_json(r, res);
+}
+
+static void
+admin_users_list(struct req *r, struct resp *w)
+{
+	admin_scoped_page(r, w, STMT_USER_LIST_SCOPED, admin_user_item);
 }
 
 static void
@@ -658,42 +673,17 @@ admin_token_load(struct db_conn *c, const struct scope *s, int64_t id, enum db_r
 	return t;
 }
 
+static json_t *
+admin_token_item(const struct req *r, struct db_res *res)
+{
+	(void)r;
+	return admin_token_json(res);
+}
+
 static void
 admin_tokens_list(struct req *r, struct resp *w)
 {
-	struct scoped s;
-	struct db_param p[4];
-	struct db_res *res = NULL;
-	json_t *items;
-	int64_t limit, after, last = 0;
-	int k, n = 0, more = 0;
-
-	if (auth_scoped(r, w, &s) == -1 || auth_list_params(r, w, &limit, &after, 0) == -1)
-		return;
-	auth_scope_bind(&s.scope, p);
-	p[2] = DB_INT(after);
-	p[3] = DB_INT(limit + 1);
-	if (db_exec(s.conn, STMT_TOKEN_LIST_SCOPED, p, 4, &res) != DB_OK) {
-		resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
-		return;
-	}
-	items = json_array();
-	while ((k = db_res_next(res)) == 1) {
-		if (n == limit) {
-			more = 1;
-			continue;
-		}
-		last = db_res_int(res, 0);
-		json_array_append_new(items, admin_token_json(res));
-		n++;
-	}
-	db_res_free(res);
-	if (k < 0) {
-		json_decref(items);
-		resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
-		return;
-	}
-	admin_page(r, w, items, more, last);
+	admin_scoped_page(r, w, STMT_TOKEN_LIST_SCOPED, admin_token_item);
 }
 
 /* Scopes from a JSON array of names (or a "a,b" string) into a mask. */
