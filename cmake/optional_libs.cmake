@@ -4,3 +4,7 @@
 # auth: argon2id password hashing (OWASP's first choice).
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 target_link_libraries(motcua_lib PUBLIC PkgConfig::ARGON2)
+
+# report: XLSX exports of the official statistics (officials live in Excel).
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+target_link_libraries(motcua_lib PUBLIC PkgConfig::XLSXWRITER)

@@ -18,6 +18,7 @@
 #include "core/config.h"
 #include "dossier/dossier.h"
 #include "ops/ops.h"
+#include "report/report.h"
 
 enum cmd {
 	CMD_SERVE,
@@ -132,6 +133,8 @@ main_build_router(void)
 	    router_add(rt, catalog_routes, catalog_nroutes) == -1 ||
 	    router_add(rt, catalog_agency_routes, catalog_agency_nroutes) == -1 ||
 	    router_add(rt, dossier_routes, dossier_nroutes) == -1)
+		fatal("router: bad route table");
+	if (router_add(rt, report_routes, report_nroutes) == -1)
 		fatal("router: bad route table");
 	return rt;
 }
