@@ -712,7 +712,7 @@ test_exports(void **state)
 
 		while (*ref >= 'A' && *ref <= 'Z')
 			col = col * 26 + (*ref++ - 'A' + 1);
-		row = atoi(ref);
+		row = (int)strtol(ref, NULL, 10);
 		shared = strstr(p, "t=\"s\"") != NULL && strstr(p, "t=\"s\"") < endtag;
 		if (endtag[-1] == '/')
 			continue; /* empty cell */
@@ -721,7 +721,7 @@ test_exports(void **state)
 		    col > XL_COLS)
 			continue;
 		v += 3;
-		grid[row - 1][col - 1] = shared ? strdup(strings[atoi(v)]) :
+		grid[row - 1][col - 1] = shared ? strdup(strings[strtol(v, NULL, 10)]) :
 		    strndup(v, strcspn(v, "<"));
 	}
 	/* The merged headings of the form. */
