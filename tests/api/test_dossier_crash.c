@@ -1,6 +1,7 @@
 /*
  * Reliability: `kill -9` of the server during a burst of receptions, three
- * times over, on SQLite and PostgreSQL.  Afterwards every dossier whose 201
+ * times over, on SQLite and PostgreSQL, with enough concurrent clients
+ * that receptions share group commits (checked through /metrics).  Afterwards every dossier whose 201
  * reached the client is in the database (read back through the API after
  * a restart), no code is duplicated, the day's sequence has no gap (a
  * reception cut off mid-transaction gave its number back), numbers are
@@ -14,8 +15,12 @@
 
 #include "dossier_fixture.h"
 
-#define WORKERS 6
+/* Enough concurrent clients that receptions share commits (group commit):
+ * the kill then lands while a batch of them waits for its COMMIT. */
+#define WORKERS 16
 #define ACKED_MAX 20000
+
+static int64_t largest_batch; /* most receptions seen sharing one commit */
 
 static pthread_mutex_t acked_mu = PTHREAD_MUTEX_INITIALIZER;
 static char (*acked)[32];
@@ -80,6 +85,15 @@ burst_and_kill(int ms, size_t min_acked)
 		if ((n >= min_acked && harness_now_ms() - start >= ms) || harness_now_ms() > deadline)
 			break;
 	}
+	/* How many receptions shared a commit so far (the server's counters). */
+	{
+		struct http_res *m = http_get(g, "/metrics");
+		const char *p = strstr(m->body, "\nmotcua_group_largest ");
+
+		if (m->status == 200 && p != NULL && strtoll(p + 22, NULL, 10) > largest_batch)
+			largest_batch = strtoll(p + 22, NULL, 10);
+		http_res_free(m);
+	}
 	/* Mid-burst: requests are in flight, some inside their transaction. */
 	assert_int_equal(srv_terminate(g, SIGKILL, 5000), 128 + SIGKILL);
 	stop = 1;
@@ -124,6 +138,9 @@ test_kill_during_receptions(void **state)
 	snprintf(today, sizeof(today), "250915");
 	for (int round = 0; round < 3; round++)
 		burst_and_kill(500 + 300 * round, 25);
+	/* The bursts did form batches, so the kills hit shared commits. */
+	fprintf(stderr, "crash: largest batch %lld\n", (long long)largest_batch);
+	assert_true(largest_batch >= 2);
 
 	/* Every acknowledged dossier is there. */
 	for (size_t i = 0; i < nacked; i++) {
