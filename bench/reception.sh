@@ -117,12 +117,13 @@ for round in $(seq 1 "$rounds"); do
 	rps=$(printf '%s' "$line" | sed 's/.* rps=\([0-9.]*\).*/\1/')
 	crate=$(printf '%s' "$ceil" | sed 's/.* rate=\([0-9.]*\).*/\1/')
 	m() { printf '%s\n' "$metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
-	printf 'RECEPTION db=%s round=%d rps=%s p50_us=%s p99_us=%s non2xx=%s errors=%s ceiling=%s ratio=%s commits=%s units=%s largest=%s\n' \
+	printf 'RECEPTION db=%s round=%d rps=%s p50_us=%s p99_us=%s non2xx=%s errors=%s ceiling=%s ratio=%s commits=%s units=%s largest=%s run_s=%s commit_s=%s\n' \
 		"$db" "$round" "$rps" \
 		"$(printf '%s' "$line" | sed 's/.* p50_us=\([0-9]*\).*/\1/')" \
 		"$(printf '%s' "$line" | sed 's/.* p99_us=\([0-9]*\).*/\1/')" \
 		"$(printf '%s' "$line" | sed 's/.* non2xx=\([0-9]*\).*/\1/')" \
 		"$(printf '%s' "$line" | sed 's/.* errors=\([0-9]*\).*/\1/')" \
 		"$crate" "$(awk -v a="$rps" -v b="$crate" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
-		"$(m motcua_group_commits_total)" "$(m motcua_group_units_total)" "$(m motcua_group_largest)"
+		"$(m motcua_group_commits_total)" "$(m motcua_group_units_total)" "$(m motcua_group_largest)" \
+		"$(m motcua_group_run_seconds_total)" "$(m motcua_group_commit_seconds_total)"
 done

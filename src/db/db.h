@@ -191,6 +191,8 @@ struct db_group_stats {
 	uint64_t failed; /* units rolled back (their own failure or their batch's) */
 	uint64_t retried; /* batches re-run one unit at a time after a broken transaction */
 	uint64_t largest; /* most units committed together */
+	uint64_t run_ns; /* writer time inside the units' run() */
+	uint64_t commit_ns; /* writer time in COMMIT (the durable flush) */
 };
 /* A snapshot; zeros for NULL. */
 void db_group_stats(struct db_group *g, struct db_group_stats *out);

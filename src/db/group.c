@@ -77,6 +77,18 @@ group_count(struct db_group *g, uint64_t committed, uint64_t failed, int retried
 	pthread_mutex_unlock(&g->mu);
 }
 
+/* Add the time since t0 to one of the stats (for /metrics: where the
+ * writer's time goes). */
+static void
+group_time(struct db_group *g, uint64_t *slot, uint64_t t0)
+{
+	uint64_t dt = clock_mono_ns() - t0;
+
+	pthread_mutex_lock(&g->mu);
+	*slot += dt;
+	pthread_mutex_unlock(&g->mu);
+}
+
 /* Tell every unit of the list its rc; a unit may be freed by its done. */
 static void
 group_notify(struct db_unit *list)
@@ -99,6 +111,7 @@ group_tx(struct db_group *g, struct db_unit *list, size_t n, enum db_rc *tx_rc)
 {
 	struct db_conn *c = group_conn(g);
 	struct db_unit *u;
+	uint64_t t_commit;
 	enum db_rc rc;
 
 	*tx_rc = DB_ERROR;
@@ -116,14 +129,21 @@ group_tx(struct db_group *g, struct db_unit *list, size_t n, enum db_rc *tx_rc)
 		return rc != DB_BUSY && n > 1;
 	}
 	for (u = list; u != NULL; u = u->next) {
+		uint64_t t0;
+
 		if ((rc = db_savepoint(c)) != DB_OK)
 			goto broken;
+		t0 = clock_mono_ns();
 		u->rc = u->run(c, u->arg);
+		group_time(g, &g->st.run_ns, t0);
 		rc = u->rc == DB_OK ? db_release(c) : db_rollback_to(c);
 		if (rc != DB_OK || !db_in_tx(c))
 			goto broken;
 	}
-	if ((rc = db_commit(c)) != DB_OK) {
+	t_commit = clock_mono_ns();
+	rc = db_commit(c);
+	group_time(g, &g->st.commit_ns, t_commit);
+	if (rc != DB_OK) {
 		log_msg(LOG_ERROR, NULL, "db", "op=group_commit units=%zu rc=%s", n, db_rc_name(rc));
 		*tx_rc = rc;
 		return 0;

@@ -57,9 +57,16 @@ ops_metrics(struct req *r, struct resp *w)
 	    "# HELP motcua_group_failed_total Units of work rolled back alone.\n"
 	    "# TYPE motcua_group_failed_total counter\nmotcua_group_failed_total %llu\n"
 	    "# HELP motcua_group_largest Most units committed together.\n"
-	    "# TYPE motcua_group_largest gauge\nmotcua_group_largest %llu\n",
+	    "# TYPE motcua_group_largest gauge\nmotcua_group_largest %llu\n"
+	    "# HELP motcua_group_run_seconds_total Writer time running units.\n"
+	    "# TYPE motcua_group_run_seconds_total counter\n"
+	    "motcua_group_run_seconds_total %.6f\n"
+	    "# HELP motcua_group_commit_seconds_total Writer time in COMMIT.\n"
+	    "# TYPE motcua_group_commit_seconds_total counter\n"
+	    "motcua_group_commit_seconds_total %.6f\n",
 	    (unsigned long long)gs.batches, (unsigned long long)gs.units,
-	    (unsigned long long)gs.failed, (unsigned long long)gs.largest);
+	    (unsigned long long)gs.failed, (unsigned long long)gs.largest,
+	    (double)gs.run_ns / 1e9, (double)gs.commit_ns / 1e9);
 	resp_header(w, "Cache-Control", "no-store");
 }
 
