@@ -13,6 +13,7 @@ struct calendar;
 struct app {
 	struct db *db;
 	struct calendar *cal; /* working-day calendar, may be NULL until loaded */
+	struct db_group *group; /* group commit of receptions; NULL = own transactions */
 	int64_t started_at;
 	int behind_tls;
 };

@@ -214,6 +214,15 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (config_int(CFG_GROUP_MAX) > 0) {
+		struct db_group_opts go = { (unsigned)config_int(CFG_GROUP_MAX),
+			(unsigned)config_int(CFG_GROUP_WAIT_US) };
+
+		if ((app.group = db_group_start(app.db, &go)) == NULL) {
+			fprintf(stderr, "motcua: không chạy được luồng ghi nhóm (group commit)\n");
+			goto out;
+		}
+	}
 	if ((srv = server_start(&so, &happ)) == NULL) {
 		fprintf(stderr, "motcua: không lắng nghe được trên %s\n", config_str(CFG_LISTEN));
 		rc = 2;
@@ -235,6 +244,9 @@ cmd_serve(int argc, char **argv)
 	rc = 0;
 out:
 	dossier_scanner_stop();
+	/* After the server: every deferred answer is out; what is still queued
+	 * runs to its commit. */
+	db_group_stop(app.group);
 	router_free(rt);
 	calendar_store_close();
 	db_close(app.db);

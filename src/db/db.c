@@ -315,6 +315,43 @@ db_rollback(struct db_conn *c)
 	(void)db_script(c, "ROLLBACK");
 }
 
+/* One savepoint name is enough: units never nest. */
+#define DB_SAVEPOINT "motcua_unit"
+
+enum db_rc
+db_savepoint(struct db_conn *c)
+{
+	return c->in_tx ? db_script(c, "SAVEPOINT " DB_SAVEPOINT) : DB_ERROR;
+}
+
+enum db_rc
+db_release(struct db_conn *c)
+{
+	return c->in_tx ? db_script(c, "RELEASE SAVEPOINT " DB_SAVEPOINT) : DB_ERROR;
+}
+
+enum db_rc
+db_rollback_to(struct db_conn *c)
+{
+	enum db_rc rc;
+
+	if (!c->in_tx)
+		return DB_ERROR;
+	/* SQLite's ROLLBACK TO keeps the savepoint open; release it so the
+	 * next unit starts at the same depth on both backends. */
+	if ((rc = db_script(c, "ROLLBACK TO SAVEPOINT " DB_SAVEPOINT)) != DB_OK)
+		return rc;
+	return db_script(c, "RELEASE SAVEPOINT " DB_SAVEPOINT);
+}
+
+int
+db_in_tx(const struct db_conn *c)
+{
+	if (c == NULL || !c->in_tx)
+		return 0;
+	return c->be == DB_SQLITE ? dbsq_in_tx(c) : dbpg_in_tx(c);
+}
+
 enum db_rc
 db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t np,
     struct db_res **out)

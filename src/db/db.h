@@ -120,6 +120,83 @@ const char *db_rc_name(enum db_rc rc);
 /* Errors (DB_ERROR) seen since start, for /metrics. */
 uint64_t db_error_count(void);
 
+/* ---- group commit (group.c) ----------------------------------------------
+ *
+ * Durable commits are bounded by fsync (a few thousand a second), so
+ * writers that arrive together share one: a group has ONE writer thread
+ * with its own connection that takes every queued unit of work (at most
+ * max_batch, after waiting at most wait_us for more) into one transaction,
+ * runs each unit inside its own savepoint, commits once and then tells
+ * every unit.  A unit that fails is rolled back to its savepoint alone and
+ * the others go on.  Units run in submission order, so whatever they
+ * serialise on (counters, the audit chain's head) is taken in that order,
+ * which is also the commit order.  The group knows nothing of what the
+ * units write. */
+
+/* Runs on the writer thread inside the unit's savepoint of the shared
+ * transaction: DB_OK keeps its work, anything else rolls it back to the
+ * savepoint (and is what done() receives).  It must not begin, commit or
+ * roll back itself.  It may be called more than once: when the shared
+ * transaction breaks before COMMIT (a backend error that ends it), every
+ * unit of the batch is run again alone, so run must start from scratch
+ * each time (nothing of an earlier call is in the database). */
+typedef enum db_rc (*db_unit_fn)(struct db_conn *c, void *arg);
+/* Called exactly once per submitted unit (unless cancelled), on the writer
+ * thread and never under a lock of the group: DB_OK only after the COMMIT
+ * holding the unit's work returned, i.e. it is durable; else the unit's
+ * own failure, or the transaction's (nothing of the unit is stored, except
+ * when COMMIT itself failed, whose outcome the backend may not know —
+ * callers answer "not recorded, try again" and rely on idempotency keys).
+ * done may free the unit. */
+typedef void (*db_done_fn)(void *arg, enum db_rc rc);
+
+/* A unit of work; the caller owns the memory (e.g. in a request's arena)
+ * until done() is called or db_group_cancel() took it back. */
+struct db_unit {
+	db_unit_fn run;
+	db_done_fn done;
+	void *arg;
+	/* private to group.c */
+	struct db_unit *next;
+	enum db_rc rc;
+	int state;
+};
+
+struct db_group_opts {
+	unsigned max_batch; /* units in one transaction at most (>= 1) */
+	unsigned wait_us; /* how long a lone unit waits for company (0 = never) */
+};
+
+struct db_group;
+
+/* Start the writer thread (its connection opens on first use).  NULL on
+ * failure.  Caller owns it: db_group_stop(). */
+struct db_group *db_group_start(struct db *db, const struct db_group_opts *o);
+/* Queue u (run, done and arg filled by the caller).  0, or -1 when the
+ * group is stopping (done will not be called: answer "unavailable"). */
+int db_group_submit(struct db_group *g, struct db_unit *u);
+/* Take u back if the writer has not taken it yet: 0 (done will never be
+ * called, nothing ran), or -1 (it is running or done; done comes or came). */
+int db_group_cancel(struct db_group *g, struct db_unit *u);
+/* Submit and wait for done: for callers that may block (CLI, a thread per
+ * connection).  The unit's final rc, or DB_BUSY when stopping. */
+enum db_rc db_group_run(struct db_group *g, db_unit_fn run, void *arg);
+/* Refuse new units, run every queued one (each still gets its done), end
+ * the writer and free g.  NULL-safe. */
+void db_group_stop(struct db_group *g);
+
+struct db_group_stats {
+	uint64_t batches; /* transactions committed */
+	uint64_t units; /* units whose work was committed */
+	uint64_t failed; /* units rolled back (their own failure or their batch's) */
+	uint64_t retried; /* batches re-run one unit at a time after a broken transaction */
+	uint64_t largest; /* most units committed together */
+	uint64_t run_ns; /* writer time inside the units' run() */
+	uint64_t commit_ns; /* writer time in COMMIT (the durable flush) */
+};
+/* A snapshot; zeros for NULL. */
+void db_group_stats(struct db_group *g, struct db_group_stats *out);
+
 struct buf;
 /* Tables and columns as "table.column type\n" lines sorted, with types
  * normalised to integer/text, for the dialect-agreement test and

@@ -51,6 +51,7 @@ int64_t dbsq_int(const struct db_res *r, int col);
 const char *dbsq_text(const struct db_res *r, int col);
 void dbsq_res_free(struct db_res *r);
 enum db_rc dbsq_schema(struct db_conn *c, struct buf *out);
+int dbsq_in_tx(const struct db_conn *c);
 
 int dbpg_open(struct db_conn *c, const char *conninfo);
 void dbpg_close(struct db_conn *c);
@@ -64,10 +65,23 @@ int64_t dbpg_int(const struct db_res *r, int col);
 const char *dbpg_text(const struct db_res *r, int col);
 void dbpg_res_free(struct db_res *r);
 enum db_rc dbpg_schema(struct db_conn *c, struct buf *out);
+int dbpg_in_tx(const struct db_conn *c);
 
 /* Open a connection; prepared = 0 for the migration connection. */
 struct db_conn *db_conn_open(struct db *db, int prepared);
 /* Run a multi-statement script (migrations); transaction control SQL. */
 enum db_rc db_script(struct db_conn *c, const char *sql);
+
+/* Savepoints inside the open transaction, for group.c: one unit of work
+ * each.  Transaction control, so outside the statement table. */
+enum db_rc db_savepoint(struct db_conn *c);
+enum db_rc db_release(struct db_conn *c);
+/* Undo the unit's work back to its savepoint and drop the savepoint; the
+ * enclosing transaction goes on. */
+enum db_rc db_rollback_to(struct db_conn *c);
+/* 1 while the backend itself says a healthy transaction is open (SQLite
+ * rolls a whole transaction back on some errors, a PostgreSQL connection
+ * can break): the check after every unit. */
+int db_in_tx(const struct db_conn *c);
 
 #endif

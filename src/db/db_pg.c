@@ -83,6 +83,15 @@ dbpg_open(struct db_conn *c, const char *conninfo)
 	return dbpg_script(c, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'") == DB_OK ? 0 : -1;
 }
 
+int
+dbpg_in_tx(const struct db_conn *c)
+{
+	/* INERROR (a failed statement not yet rolled back to its savepoint)
+	 * is not healthy: nothing more may run in it. */
+	return c->h != NULL && PQstatus(PG(c)) == CONNECTION_OK &&
+	    PQtransactionStatus(PG(c)) == PQTRANS_INTRANS;
+}
+
 void
 dbpg_close(struct db_conn *c)
 {

@@ -67,6 +67,12 @@ dbsq_open(struct db_conn *c, const char *path)
 	return 0;
 }
 
+int
+dbsq_in_tx(const struct db_conn *c)
+{
+	return c->h != NULL && sqlite3_get_autocommit(SQ(c)) == 0;
+}
+
 void
 dbsq_close(struct db_conn *c)
 {

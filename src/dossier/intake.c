@@ -9,6 +9,12 @@
  * outcome (Mẫu 01 received, Mẫu 02 incomplete, Mẫu 03 refused, or an online
  * submission awaiting reception), the history row, the outbox event, the
  * audit entry and the stored answer.  The 201 is sent only after COMMIT.
+ *
+ * In the server that transaction is usually shared: the body runs as one
+ * unit of the group commit (src/db/group.c) in its own savepoint, beside
+ * the other receptions that arrived meanwhile, and the HTTP answer is
+ * deferred (http_defer) until the shared COMMIT is durable, so no worker
+ * thread waits for the disk.  docs/ARCHITECTURE.md ("Group commit").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -659,140 +665,214 @@ steps_read(struct dossier_ctx *x, const struct proc_in_force *p, const char *uni
 	return rc;
 }
 
-int
-dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const char *body_text,
-    struct dossier_answer *ans, struct dossier_err *err)
-{
-	json_t *body = bodyp, *answer = NULL;
+/* A reception between its checks and its answer.  The checks and the
+ * catalogue reads run on the request's own connection (reception_prepare);
+ * the transaction body (reception_tx) runs on whatever connection the
+ * caller's transaction is on: the request's own, or the group commit
+ * writer's, inside a savepoint of a transaction shared with other
+ * receptions.  The answer leaves only after that transaction's COMMIT. */
+struct reception {
+	struct dossier_ctx x; /* x.c: the connection the current step runs on */
 	struct intake in;
 	struct proc_in_force p;
 	struct agency_row ag, lead;
-	struct dossier d;
-	char date[16], day[8], period[16], code[DOSSIER_CODE_LEN + 1], key[DOSSIER_KEY_LEN + 1];
-	char idem[65] = "", hash[65] = "", *text = NULL, *prev = NULL;
-	int64_t lead_id = 0, seq = 0;
-	int competent = 0, began = 0, ret = -1;
+	int64_t lead_id;
+	struct dossier_step *steps; /* as read from the version; each run copies them */
+	int64_t nsteps;
+	const char *idem_key, *body_text;
+	json_t *body; /* owned by the HTTP path (NULL otherwise) */
+	/* What the last run produced (reset at each run). */
+	struct dossier_answer ans;
+	struct dossier_err err;
+	enum dossier_status status;
+	/* The HTTP path. */
+	enum db_rc rc; /* of the transaction: DB_OK once durable */
+	struct db_unit unit;
+	struct db_group *group;
+	struct http_defer *defer;
+};
+
+static void
+reception_db_err(struct dossier_err *err, enum db_rc rc)
+{
+	if (rc == DB_BUSY || rc == DB_CONFLICT)
+		dossier_err_set(err, PROB_UNAVAILABLE, "Hệ thống đang bận, hồ sơ chưa được ghi. Hãy "
+		    "thử lại.", "The system is busy; the dossier was not recorded. Try again.");
+	else
+		dossier_err_set(err, PROB_UNAVAILABLE, "Không ghi được hồ sơ vào cơ sở dữ liệu; hồ sơ "
+		    "chưa được tiếp nhận. Hãy thử lại.", "The dossier could not be written; it was "
+		    "not received. Try again.");
+}
+
+/* Everything that needs no write: the body, who receives, the procedure
+ * version in force, the desk's competence, the steps.  0, or -1 with
+ * rs->err filled. */
+static int
+reception_prepare(struct reception *rs, void *bodyp, const char *idem_key,
+    const char *body_text)
+{
+	struct dossier_ctx *x = &rs->x;
+	struct dossier_err *err = &rs->err;
+	struct intake *in = &rs->in;
+	char date[16];
+	int competent = 0;
 	enum db_rc rc;
 
-	memset(ans, 0, sizeof(*ans));
-	memset(&d, 0, sizeof(d));
-	memset(&p, 0, sizeof(p));
-	memset(&ag, 0, sizeof(ag));
-	memset(&lead, 0, sizeof(lead));
-	if (intake_parse(body, &in, err) == -1)
-		goto out;
+	rs->idem_key = idem_key;
+	rs->body_text = body_text;
+	if (intake_parse(bodyp, in, err) == -1)
+		return -1;
 	if (x->who == NULL || x->who->agency_id == 0) {
 		dossier_err_set(err, PROB_FORBIDDEN, "Chỉ cán bộ (hoặc hệ thống) của một cơ quan tiếp "
 		    "nhận mới được tiếp nhận hồ sơ.", "Only an agency's official or system may "
 		    "receive dossiers.");
-		goto out;
+		return -1;
 	}
-	if (x->who->kind == PRINCIPAL_TOKEN && in.outcome != DO_SUBMITTED) {
+	if (x->who->kind == PRINCIPAL_TOKEN && in->outcome != DO_SUBMITTED) {
 		dossier_err_set(err, PROB_FORBIDDEN, "Mã truy cập API chỉ được nộp hồ sơ trực tuyến "
 		    "(channel online); hồ sơ tại quầy hoặc qua bưu chính do cán bộ tiếp nhận.",
 		    "An API token may only submit online dossiers; counter and post dossiers are "
 		    "received by an official.");
-		goto out;
+		return -1;
 	}
 	if (x->cal == NULL) {
 		dossier_err_set(err, PROB_UNAVAILABLE, "Lịch làm việc chưa sẵn sàng.",
 		    "The working-day calendar is not loaded.");
-		goto out;
+		return -1;
 	}
 	time_format_date(x->now, date);
-	if ((rc = agency_get(x, x->who->agency_id, &ag)) != DB_OK)
+	if ((rc = agency_get(x, x->who->agency_id, &rs->ag)) != DB_OK)
 		goto db_fail;
-	if (!dossier_agency_code_valid(ag.code)) {
+	if (!dossier_agency_code_valid(rs->ag.code)) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Mã định danh của cơ quan tiếp nhận (%s) "
 		    "không theo QCVN 102, không cấp được mã hồ sơ.", "The receiving agency's "
 		    "identifier (%s) is not a QCVN 102 code; no dossier code can be issued.",
-		    ag.code, ag.code);
-		goto out;
+		    rs->ag.code, rs->ag.code);
+		return -1;
 	}
-	if ((rc = proc_resolve(x, in.procedure_code, date, &p)) == DB_NOTFOUND) {
+	if ((rc = proc_resolve(x, in->procedure_code, date, &rs->p)) == DB_NOTFOUND) {
 		dossier_err_param(err, "procedure_code", "Không có thủ tục %s đang có hiệu lực ngày %s.",
-		    "No procedure %s in force on %s.", in.procedure_code, date, in.procedure_code,
+		    "No procedure %s in force on %s.", in->procedure_code, date, in->procedure_code,
 		    date);
-		goto out;
+		return -1;
 	} else if (rc != DB_OK)
 		goto db_fail;
-	if ((rc = competence(x, &p, &ag, &lead_id, &competent)) != DB_OK)
+	if ((rc = competence(x, &rs->p, &rs->ag, &rs->lead_id, &competent)) != DB_OK)
 		goto db_fail;
-	if (in.outcome != DO_REFUSED) {
-		int ch = strcmp(in.channel, "counter") == 0 ? p.ch_counter :
-		    strcmp(in.channel, "post") == 0 ? p.ch_post : p.ch_online;
+	if (in->outcome != DO_REFUSED) {
+		int ch = strcmp(in->channel, "counter") == 0 ? rs->p.ch_counter :
+		    strcmp(in->channel, "post") == 0 ? rs->p.ch_post : rs->p.ch_online;
 
 		if (!competent) {
 			dossier_err_set(err, PROB_UNPROCESSABLE, "%s không tiếp nhận thủ tục %s. Hãy "
 			    "từ chối tiếp nhận (outcome refused, Mẫu 03) và hướng dẫn người nộp đến "
 			    "đúng cơ quan.", "%s does not receive procedure %s. Refuse it (outcome "
-			    "refused, Mẫu 03) and direct the applicant to the right agency.", ag.name,
-			    p.code, ag.name, p.code);
+			    "refused, Mẫu 03) and direct the applicant to the right agency.",
+			    rs->ag.name, rs->p.code, rs->ag.name, rs->p.code);
 			dossier_err_param(err, "procedure_code", "Thủ tục không thuộc thẩm quyền tiếp "
 			    "nhận của cơ quan.", "Not a procedure this agency receives.");
-			goto out;
+			return -1;
 		}
 		if (!ch) {
 			dossier_err_param(err, "channel", "Thủ tục %s không nhận hồ sơ theo cách thức này.",
-			    "Procedure %s does not accept this channel.", p.code, p.code);
-			goto out;
+			    "Procedure %s does not accept this channel.", rs->p.code, rs->p.code);
+			return -1;
 		}
 	}
-	if (lead_id != 0 && lead_id != ag.id && (rc = agency_get(x, lead_id, &lead)) != DB_OK)
+	if (rs->lead_id != 0 && rs->lead_id != rs->ag.id &&
+	    (rc = agency_get(x, rs->lead_id, &rs->lead)) != DB_OK)
 		goto db_fail;
-	if (lead_id == ag.id)
-		lead = ag;
-	if ((rc = steps_read(x, &p, lead.name ? lead.name : ag.name, &d.steps, &d.nsteps)) !=
-	    DB_OK)
+	if (rs->lead_id == rs->ag.id)
+		rs->lead = rs->ag;
+	if ((rc = steps_read(x, &rs->p, rs->lead.name ? rs->lead.name : rs->ag.name, &rs->steps,
+	    &rs->nsteps)) != DB_OK)
 		goto db_fail;
+	return 0;
+db_fail:
+	reception_db_err(err, rc);
+	return -1;
+}
 
-	if ((rc = db_begin(x->c)) != DB_OK)
+/* The transaction body (a db_unit_fn): the Idempotency-Key claim, the
+ * agency's daily sequence and yearly register counters, the dossier with
+ * its documents and steps, the outcome, the history row, the outbox event,
+ * the audit entry and the stored answer — in the caller's transaction,
+ * never beginning or ending one.  DB_OK with rs->ans filled (a new dossier
+ * or a replay), or another code with rs->err filled; the caller then rolls
+ * this unit back.  Starts from scratch at every call. */
+static enum db_rc
+reception_tx(struct db_conn *c, void *arg)
+{
+	struct reception *rs = arg;
+	struct dossier_ctx *x = &rs->x;
+	struct dossier_err *err = &rs->err;
+	struct intake *in = &rs->in;
+	const struct proc_in_force *p = &rs->p;
+	const struct agency_row *ag = &rs->ag;
+	struct dossier d;
+	json_t *answer = NULL;
+	char day[8], period[16], code[DOSSIER_CODE_LEN + 1], key[DOSSIER_KEY_LEN + 1];
+	char idem[65] = "", hash[65] = "", *text = NULL, *prev = NULL;
+	int64_t seq = 0, lead_id = rs->lead_id;
+	enum db_rc rc = DB_ERROR;
+
+	x->c = c;
+	json_decref(rs->ans.json);
+	memset(&rs->ans, 0, sizeof(rs->ans));
+	memset(err, 0, sizeof(*err));
+	memset(&d, 0, sizeof(d));
+	/* The steps change as the clock starts: work on a copy. */
+	if ((d.steps = arena_alloc(x->arena, DOS_STEPS_MAX * sizeof(*d.steps))) == NULL)
 		goto db_fail;
-	began = 1;
-	if (idem_key != NULL) {
+	memcpy(d.steps, rs->steps, (size_t)rs->nsteps * sizeof(*d.steps));
+	d.nsteps = rs->nsteps;
+
+	if (rs->idem_key != NULL) {
 		char *scope = arena_printf(x->arena, "dossier.create\n%s:%lld\n%s",
-		    x->who->kind == PRINCIPAL_TOKEN ? "t" : "u", (long long)x->who->id, idem_key);
+		    x->who->kind == PRINCIPAL_TOKEN ? "t" : "u", (long long)x->who->id, rs->idem_key);
 		int same, prev_status, k;
 
 		if (scope == NULL)
 			goto db_fail;
 		dossier_sha256_hex(scope, strlen(scope), idem);
-		dossier_sha256_hex(body_text ? body_text : "", body_text ? strlen(body_text) : 0, hash);
-		if ((k = idem_claim(x, idem, hash, &same, &prev_status, &prev)) == -1) {
-			rc = DB_ERROR;
+		dossier_sha256_hex(rs->body_text ? rs->body_text : "",
+		    rs->body_text ? strlen(rs->body_text) : 0, hash);
+		if ((k = idem_claim(x, idem, hash, &same, &prev_status, &prev)) == -1)
 			goto db_fail;
-		}
 		if (k == 0) {
-			db_rollback(x->c);
-			began = 0;
+			/* Seen before (perhaps earlier in this very transaction): the
+			 * stored answer, sent like any other after the COMMIT. */
 			if (!same) {
 				dossier_err_set(err, PROB_UNPROCESSABLE, "Idempotency-Key này đã được dùng "
 				    "cho một yêu cầu có nội dung khác.", "This Idempotency-Key was used "
 				    "for a request with another body.");
+				rc = DB_CONSTRAINT;
 				goto out;
 			}
 			if (prev_status == 0 || (answer = json_loads(prev, 0, NULL)) == NULL) {
 				dossier_err_set(err, PROB_CONFLICT, "Yêu cầu với Idempotency-Key này đang "
 				    "được xử lý.", "A request with this Idempotency-Key is in progress.");
+				rc = DB_CONFLICT;
 				goto out;
 			}
-			ans->status = prev_status;
-			ans->replayed = 1;
-			ans->json = answer;
+			rs->ans.status = prev_status;
+			rs->ans.replayed = 1;
+			rs->ans.json = answer;
 			answer = NULL;
-			ret = 0;
+			rc = DB_OK;
 			goto out;
 		}
 	}
 	dossier_code_day(x->now, day);
 	snprintf(period, sizeof(period), "d:%s", day);
-	if ((rc = dossier_counter_next(x->c, ag.id, period, &seq)) != DB_OK)
+	if ((rc = dossier_counter_next(x->c, ag->id, period, &seq)) != DB_OK)
 		goto db_fail;
-	if (seq > DOSSIER_SEQ_MAX || dossier_code_format(ag.code, x->now, seq, code,
+	if (seq > DOSSIER_SEQ_MAX || dossier_code_format(ag->code, x->now, seq, code,
 	    sizeof(code)) == -1) {
 		dossier_err_set(err, PROB_UNAVAILABLE, "%s đã cấp hết %d số hồ sơ của ngày hôm nay.",
-		    "%s has used all %d dossier numbers of the day.", ag.name, DOSSIER_SEQ_MAX,
-		    ag.name, DOSSIER_SEQ_MAX);
+		    "%s has used all %d dossier numbers of the day.", ag->name, DOSSIER_SEQ_MAX,
+		    ag->name, DOSSIER_SEQ_MAX);
+		rc = DB_CONSTRAINT;
 		goto out;
 	}
 	if (dossier_lookup_key_new(key, sizeof(key)) == -1) {
@@ -803,20 +883,20 @@ dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const 
 	d.code = dossier_strdup(x, code);
 	d.lookup_key = dossier_strdup(x, key);
 	d.version = 1;
-	d.status = dossier_outcome_status(in.outcome);
-	d.channel = in.channel;
-	d.agency_id = ag.id;
-	d.agency_code = ag.code;
-	d.agency_name = ag.name;
+	d.status = dossier_outcome_status(in->outcome);
+	d.channel = in->channel;
+	d.agency_id = ag->id;
+	d.agency_code = ag->code;
+	d.agency_name = ag->name;
 	d.lead_agency_id = lead_id;
-	d.procedure_id = p.id;
-	d.procedure_version_id = p.version_id;
-	d.procedure_version = p.version;
-	d.procedure_code = p.code;
-	d.procedure_name = p.name;
-	d.time_limit = p.limit;
-	d.time_unit = p.unit;
-	d.cutoff_minute = p.cutoff;
+	d.procedure_id = p->id;
+	d.procedure_version_id = p->version_id;
+	d.procedure_version = p->version;
+	d.procedure_code = p->code;
+	d.procedure_name = p->name;
+	d.time_limit = p->limit;
+	d.time_unit = p->unit;
+	d.cutoff_minute = p->cutoff;
 	d.created_at = x->now;
 	d.updated_at = x->now;
 	d.receiver_id = dossier_actor_id(x);
@@ -826,12 +906,12 @@ dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const 
 	d.queue_key = dossier_queue_key(&d);
 	rc = db_scalar_int(x->c, STMT_DOS_INSERT, (struct db_param[]){ DB_TEXT(d.code),
 	    DB_TEXT(d.lookup_key), DB_TEXT(dossier_status_name(d.status)), DB_TEXT(d.channel),
-	    DB_INT(d.agency_id), lead_id ? DB_INT(lead_id) : DB_NULL, DB_INT(p.id),
-	    DB_INT(p.version_id), DB_TEXT(p.code), DB_TEXT(p.name), DB_INT(p.version),
-	    DB_INT(p.limit), DB_TEXT(p.unit), DB_INT(p.cutoff), DB_TEXT(in.name),
-	    DB_TEXT(in.id_number ? in.id_number : ""), DB_TEXT(in.phone ? in.phone : ""),
-	    DB_TEXT(in.email ? in.email : ""), DB_TEXT(in.address ? in.address : ""),
-	    DB_TEXT(in.return_method), DB_INT(in.sets), DB_TEXT(in.note), DB_INT(x->now),
+	    DB_INT(d.agency_id), lead_id ? DB_INT(lead_id) : DB_NULL, DB_INT(p->id),
+	    DB_INT(p->version_id), DB_TEXT(p->code), DB_TEXT(p->name), DB_INT(p->version),
+	    DB_INT(p->limit), DB_TEXT(p->unit), DB_INT(p->cutoff), DB_TEXT(in->name),
+	    DB_TEXT(in->id_number ? in->id_number : ""), DB_TEXT(in->phone ? in->phone : ""),
+	    DB_TEXT(in->email ? in->email : ""), DB_TEXT(in->address ? in->address : ""),
+	    DB_TEXT(in->return_method), DB_INT(in->sets), DB_TEXT(in->note), DB_INT(x->now),
 	    DB_INT(d.nsteps), d.receiver_id ? DB_INT(d.receiver_id) : DB_NULL,
 	    DB_INT(d.queue_key) }, 26, &d.id);
 	if (rc != DB_OK)
@@ -841,13 +921,15 @@ dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const 
 		    DB_INT(d.steps[i].seq), DB_TEXT(d.steps[i].name), DB_TEXT(d.steps[i].unit),
 		    DB_TEXT(d.steps[i].role), DB_INT(d.steps[i].hours) }, 6, NULL)) != DB_OK)
 			goto db_fail;
-	if ((rc = dossier_documents_write(x, d.id, in.documents, x->now)) != DB_OK)
+	if ((rc = dossier_documents_write(x, d.id, in->documents, x->now)) != DB_OK)
 		goto db_fail;
 	d.hand.to_unit = d.agency_name;
-	switch (in.outcome) {
+	switch (in->outcome) {
 	case DO_RECEIVED:
-		if (dossier_clock_start(x, &d, x->now, err) == -1)
+		if (dossier_clock_start(x, &d, x->now, err) == -1) {
+			rc = DB_ERROR;
 			goto out;
+		}
 		if ((rc = dossier_register_assign(x, &d)) != DB_OK ||
 		    (rc = dossier_step_start(x, &d, 1, x->now, d.receiver_id)) != DB_OK)
 			goto db_fail;
@@ -856,22 +938,22 @@ dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const 
 		d.hand.to_unit = d.steps[0].unit[0] ? d.steps[0].unit : d.agency_name;
 		break;
 	case DO_INCOMPLETE:
-		if ((text = json_dumps(in.missing, JSON_COMPACT)) == NULL) {
+		if ((text = json_dumps(in->missing, JSON_COMPACT)) == NULL) {
 			rc = DB_ERROR;
 			goto db_fail;
 		}
 		if ((rc = db_exec(x->c, STMT_DOS_SUPP_INSERT, (struct db_param[]){ DB_INT(d.id),
 		    DB_TEXT("reception"), DB_INT(x->now), d.receiver_id ? DB_INT(d.receiver_id) :
-		    DB_NULL, DB_TEXT(dossier_actor_name(x)), DB_TEXT(text), DB_TEXT(in.note) }, 7,
+		    DB_NULL, DB_TEXT(dossier_actor_name(x)), DB_TEXT(text), DB_TEXT(in->note) }, 7,
 		    NULL)) != DB_OK)
 			goto db_fail;
 		d.supplement_requests = 1;
 		d.hand.to_unit = "Người nộp hồ sơ";
-		d.hand.detail = json_pack("{s:O, s:s}", "missing", in.missing, "phase", "reception");
+		d.hand.detail = json_pack("{s:O, s:s}", "missing", in->missing, "phase", "reception");
 		break;
 	case DO_REFUSED:
-		d.reason = in.reason;
-		d.hand.reason = in.reason;
+		d.reason = in->reason;
+		d.hand.reason = in->reason;
 		d.closed_at = x->now;
 		d.hand.to_unit = "Người nộp hồ sơ";
 		break;
@@ -880,12 +962,12 @@ dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const 
 	}
 	d.queue_key = dossier_queue_key(&d);
 	if ((rc = dossier_save(x, &d)) != DB_OK ||
-	    (rc = dossier_record(x, &d, outcome_action[in.outcome], DS__MAX, in.note)) != DB_OK)
+	    (rc = dossier_record(x, &d, outcome_action[in->outcome], DS__MAX, in->note)) != DB_OK)
 		goto db_fail;
 	/* Answer from what is stored, exactly as a reprint would show it. */
 	if ((rc = dossier_load(x, code, &d)) != DB_OK)
 		goto db_fail;
-	if ((answer = answer_json(x, &d, in.outcome)) == NULL) {
+	if ((answer = answer_json(x, &d, in->outcome)) == NULL) {
 		rc = DB_ERROR;
 		goto db_fail;
 	}
@@ -899,43 +981,147 @@ dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const 
 		    DB_INT(201), DB_TEXT(text) }, 3, NULL)) != DB_OK)
 			goto db_fail;
 	}
-	if ((rc = db_commit(x->c)) != DB_OK)
-		goto db_fail;
-	began = 0;
-	log_msg(LOG_INFO, x->request_id, "dossier", "action=%s status=%s",
-	    outcome_action[in.outcome], dossier_status_name(d.status));
-	ans->status = 201;
-	ans->json = answer;
+	rs->status = d.status;
+	rs->ans.status = 201;
+	rs->ans.json = answer;
 	answer = NULL;
-	ret = 0;
+	rc = DB_OK;
 	goto out;
 db_fail:
-	if (rc == DB_BUSY || rc == DB_CONFLICT)
-		dossier_err_set(err, PROB_UNAVAILABLE, "Hệ thống đang bận, hồ sơ chưa được ghi. Hãy "
-		    "thử lại.", "The system is busy; the dossier was not recorded. Try again.");
-	else
-		dossier_err_set(err, PROB_UNAVAILABLE, "Không ghi được hồ sơ vào cơ sở dữ liệu; hồ sơ "
-		    "chưa được tiếp nhận. Hãy thử lại.", "The dossier could not be written; it was "
-		    "not received. Try again.");
+	if (rc == DB_OK)
+		rc = DB_ERROR;
+	reception_db_err(err, rc);
 out:
-	if (began)
-		db_rollback(x->c);
 	json_decref(d.hand.detail);
-	json_decref(in.missing);
 	json_decref(answer);
 	free(text);
 	free(prev);
+	return rc;
+}
+
+/* After the transaction: rs->rc is its outcome.  Only a durable COMMIT
+ * keeps the answer; otherwise the unit's own error, or "not recorded". */
+static void
+reception_settle(struct reception *rs)
+{
+	if (rs->rc == DB_OK && rs->ans.json != NULL) {
+		if (!rs->ans.replayed)
+			log_msg(LOG_INFO, rs->x.request_id, "dossier", "action=%s status=%s",
+			    outcome_action[rs->in.outcome], dossier_status_name(rs->status));
+		return;
+	}
+	json_decref(rs->ans.json);
+	memset(&rs->ans, 0, sizeof(rs->ans));
+	if (rs->err.vi[0] == '\0')
+		reception_db_err(&rs->err, rs->rc == DB_OK ? DB_ERROR : rs->rc);
+}
+
+/* The body in a transaction of its own on rs->x.c (the CLI, the demo, and
+ * the server when group commit is off). */
+static void
+reception_run_alone(struct reception *rs)
+{
+	struct db_conn *c = rs->x.c;
+	enum db_rc rc;
+
+	if ((rc = db_begin(c)) == DB_OK) {
+		if ((rc = reception_tx(c, rs)) == DB_OK)
+			rc = db_commit(c);
+		else
+			db_rollback(c);
+	}
+	rs->rc = rc;
+	reception_settle(rs);
+}
+
+int
+dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const char *body_text,
+    struct dossier_answer *ans, struct dossier_err *err)
+{
+	struct reception *rs = calloc(1, sizeof(*rs));
+	int ret;
+
+	memset(ans, 0, sizeof(*ans));
+	if (rs == NULL) {
+		reception_db_err(err, DB_ERROR);
+		return -1;
+	}
+	rs->x = *x;
+	if (reception_prepare(rs, bodyp, idem_key, body_text) == 0)
+		reception_run_alone(rs);
+	*ans = rs->ans;
+	ret = ans->json != NULL ? 0 : -1;
+	if (ret == -1)
+		*err = rs->err;
+	json_decref(rs->in.missing);
+	free(rs);
 	return ret;
 }
 
 /* ---- HTTP ---------------------------------------------------------------------------- */
+
+/* The answer, on a server thread; releases what the reception holds. */
+static void
+reception_answer(struct req *r, struct resp *w, struct reception *rs)
+{
+	if (rs->ans.json != NULL) {
+		const char *code = json_string_value(json_object_get(rs->ans.json, "code"));
+
+		if (code != NULL)
+			resp_header(w, "Location", arena_printf(r->arena, "/api/v1/dossiers/%s", code));
+		if (rs->ans.replayed)
+			resp_header(w, "Idempotent-Replayed", "true");
+		resp_json(w, rs->ans.status, rs->ans.json);
+		resp_header(w, "Cache-Control", "no-store");
+		rs->ans.json = NULL;
+	} else
+		dossier_err_render(r, w, &rs->err);
+	json_decref(rs->in.missing);
+	rs->in.missing = NULL;
+	json_decref(rs->body);
+	rs->body = NULL;
+}
+
+/* db_done_fn, on the writer thread once the batch's COMMIT returned. */
+static void
+reception_done(void *arg, enum db_rc rc)
+{
+	struct reception *rs = arg;
+
+	rs->rc = rc;
+	reception_settle(rs);
+	http_defer_resume(rs->defer);
+}
+
+/* http_finish_fn. */
+static void
+reception_finish(struct req *r, struct resp *w, void *arg)
+{
+	reception_answer(r, w, arg);
+}
+
+/* http_cancel_fn, at shutdown: a reception still queued is taken back. */
+static int
+reception_cancel(void *arg)
+{
+	struct reception *rs = arg;
+
+	if (db_group_cancel(rs->group, &rs->unit) == -1)
+		return -1;
+	rs->rc = DB_BUSY;
+	dossier_err_set(&rs->err, PROB_UNAVAILABLE, "Máy chủ đang dừng, hồ sơ chưa được ghi. Hãy "
+	    "thử lại sau ít phút.", "The server is stopping; the dossier was not recorded. Try "
+	    "again in a few minutes.");
+	return 0;
+}
 
 void
 dossier_http_create(struct req *r, struct resp *w)
 {
 	struct dossier_ctx x;
 	struct dossier_err err;
-	struct dossier_answer ans;
+	struct reception *rs;
+	struct db_group *g = APP(r)->group;
 	const char *idem = req_header(r, "Idempotency-Key");
 	json_t *body;
 
@@ -958,20 +1144,41 @@ dossier_http_create(struct req *r, struct resp *w)
 	}
 	if ((body = req_json_object(r, w)) == NULL)
 		return;
-	if (dossier_receive(&x, body, idem, r->body, &ans, &err) == -1) {
-		dossier_err_render(r, w, &err);
+	/* In the arena: it outlives this function when the answer is deferred. */
+	if ((rs = arena_alloc(r->arena, sizeof(*rs))) == NULL) {
 		json_decref(body);
+		resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
 		return;
 	}
-	json_decref(body);
-	{
-		const char *code = json_string_value(json_object_get(ans.json, "code"));
-
-		if (code != NULL)
-			resp_header(w, "Location", arena_printf(r->arena, "/api/v1/dossiers/%s", code));
+	memset(rs, 0, sizeof(*rs));
+	rs->x = x;
+	rs->body = body;
+	if (reception_prepare(rs, body, idem, r->body) == -1) {
+		reception_answer(r, w, rs);
+		return;
 	}
-	if (ans.replayed)
-		resp_header(w, "Idempotent-Replayed", "true");
-	resp_json(w, ans.status, ans.json);
-	resp_header(w, "Cache-Control", "no-store");
+	if (g == NULL) {
+		reception_run_alone(rs);
+		reception_answer(r, w, rs);
+		return;
+	}
+	rs->group = g;
+	rs->unit.run = reception_tx;
+	rs->unit.done = reception_done;
+	rs->unit.arg = rs;
+	if ((rs->defer = http_defer(r, reception_finish, reception_cancel, rs)) != NULL) {
+		/* The worker goes back to its other connections; the writer
+		 * resumes this one after the COMMIT. */
+		if (db_group_submit(g, &rs->unit) == -1) {
+			rs->rc = DB_BUSY;
+			reception_settle(rs);
+			http_defer_resume(rs->defer);
+		}
+		return;
+	}
+	/* No deferral here (a thread per connection, or the server stopping):
+	 * wait on this thread, still in the shared commit. */
+	rs->rc = db_group_run(g, reception_tx, rs);
+	reception_settle(rs);
+	reception_answer(r, w, rs);
 }

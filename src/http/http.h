@@ -65,6 +65,9 @@ struct req {
 	const char *lang;
 	/* The application's context (struct app in src/app.h); opaque here. */
 	void *ctx;
+	/* Set by the server when this request may be answered later from
+	 * another thread (http_defer); NULL in memory.  Server-private. */
+	struct http_defer *defer;
 };
 
 enum resp_body_kind { RESP_BODY_BUF, RESP_BODY_FD, RESP_BODY_STATIC };
@@ -133,6 +136,37 @@ void resp_json(struct resp *w, int status, void *json);
 void resp_json_text(struct resp *w, int status, const char *text, size_t n);
 void resp_text(struct resp *w, int status, const char *ctype, const char *text,
     size_t n);
+
+/* ---- deferred answers: "answer later from another thread" --------------
+ *
+ * A handler waiting for work done elsewhere (a group commit) must not
+ * block its worker thread: with an epoll pool of 2 threads, 2 blocked
+ * handlers would stop the server.  It calls http_defer() and returns; the
+ * server parks the connection (libmicrohttpd suspend) keeping the request,
+ * its arena and its resp; another thread calls http_defer_resume() when the
+ * work is done; then finish(r, w, arg) runs on a server thread to fill the
+ * answer (the security headers and X-Request-Id are already in w) and it is
+ * sent.  Limits, the access log and metrics count the whole wait.
+ *
+ * At shutdown, once shutdown_grace has passed, the server calls cancel(arg)
+ * for every request still waiting, with the server's lock held (so arg is
+ * alive; cancel must not call http_defer_resume): it returns 0 when it took
+ * the work back (nothing was done; the server resumes the request itself
+ * and finish must then answer 503), or -1 when the work is under way (its
+ * resume will come, and the server waits for it before closing). */
+typedef void (*http_finish_fn)(struct req *r, struct resp *w, void *arg);
+typedef int (*http_cancel_fn)(void *arg);
+
+struct http_defer;
+
+/* From the handler, at most once.  NULL when the request cannot be
+ * deferred (in-memory dispatch, thread-per-connection mode, the server is
+ * stopping): answer inline then (blocking is acceptable in those cases). */
+struct http_defer *http_defer(struct req *r, http_finish_fn finish, http_cancel_fn cancel,
+    void *arg);
+/* From any thread, exactly once per successful http_defer(), after the
+ * work is done.  The caller must not touch the request afterwards. */
+void http_defer_resume(struct http_defer *d);
 
 /* ---- problem+json (RFC 9457) ------------------------------------------- */
 

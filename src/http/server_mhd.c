@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +22,43 @@
 
 #include "http.h"
 
+/* How long shutdown waits, after shutdown_grace, for deferred requests
+ * whose work is under way (a commit in progress ends within the database's
+ * own timeouts). */
+#define SERVER_DEFER_WAIT_S 30
+
+struct rctx;
+
+/* A deferred answer's states; every change under server.dmu. */
+enum defer_state {
+	DEFER_NONE, /* answered inline */
+	DEFER_PENDING, /* http_defer() called; the handler has not returned */
+	DEFER_SUSPENDED, /* the connection is parked */
+	DEFER_READY, /* resumed: finish() runs at the next call */
+};
+
+struct http_defer {
+	struct server *s;
+	struct rctx *x;
+	enum defer_state state;
+	int used; /* http_defer() succeeded; only the request's own thread touches it */
+	http_finish_fn finish;
+	http_cancel_fn cancel;
+	void *arg;
+	struct http_defer *prev, *next; /* in server.waiting while PENDING/SUSPENDED */
+};
+
 struct server {
 	struct MHD_Daemon *d;
 	const struct http_app *app;
 	struct server_opts o;
 	unsigned port;
 	atomic_int inflight;
+	int can_defer; /* suspend/resume enabled (the epoll pool) */
+	pthread_mutex_t dmu; /* deferred answers */
+	struct http_defer *waiting; /* requests whose resume has not come */
+	int nwaiting;
+	int stopping; /* no new deferral once shutdown cancels the waiting */
 };
 
 struct rctx {
@@ -38,6 +70,7 @@ struct rctx {
 	int too_large; /* body exceeded the cap: answer 413 after draining */
 	int bad_encoding;
 	struct MHD_Connection *c;
+	struct http_defer d;
 };
 
 struct header_scan {
@@ -170,6 +203,102 @@ server_queue(struct server *s, struct rctx *x)
 	return rc;
 }
 
+/* ---- deferred answers ------------------------------------------------------ */
+
+struct http_defer *
+http_defer(struct req *r, http_finish_fn finish, http_cancel_fn cancel, void *arg)
+{
+	struct http_defer *d = r->defer;
+	struct server *s;
+
+	if (d == NULL || finish == NULL || d->state != DEFER_NONE)
+		return NULL;
+	s = d->s;
+	pthread_mutex_lock(&s->dmu);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->dmu);
+		return NULL;
+	}
+	d->finish = finish;
+	d->cancel = cancel;
+	d->arg = arg;
+	d->state = DEFER_PENDING;
+	d->used = 1;
+	d->prev = NULL;
+	d->next = s->waiting;
+	if (s->waiting != NULL)
+		s->waiting->prev = d;
+	s->waiting = d;
+	s->nwaiting++;
+	pthread_mutex_unlock(&s->dmu);
+	return d;
+}
+
+/* Under dmu: d leaves the waiting list and becomes READY; a parked
+ * connection is woken (MHD then calls server_access again on its thread). */
+static void
+server_defer_ready(struct server *s, struct http_defer *d)
+{
+	enum defer_state was = d->state;
+
+	if (was != DEFER_PENDING && was != DEFER_SUSPENDED)
+		return;
+	if (d->prev != NULL)
+		d->prev->next = d->next;
+	else
+		s->waiting = d->next;
+	if (d->next != NULL)
+		d->next->prev = d->prev;
+	d->prev = d->next = NULL;
+	s->nwaiting--;
+	d->state = DEFER_READY;
+	/* Under the lock, so resume never overtakes the suspend it answers. */
+	if (was == DEFER_SUSPENDED)
+		MHD_resume_connection(d->x->c);
+}
+
+void
+http_defer_resume(struct http_defer *d)
+{
+	struct server *s;
+
+	if (d == NULL)
+		return;
+	s = d->s;
+	pthread_mutex_lock(&s->dmu);
+	server_defer_ready(s, d);
+	pthread_mutex_unlock(&s->dmu);
+}
+
+/* Shutdown: every waiting request whose work can still be taken back is
+ * resumed now (its finish answers 503); the others are under way and
+ * resume by themselves.  No new deferral after this. */
+static void
+server_defer_cancel_all(struct server *s)
+{
+	struct http_defer *d, *next;
+
+	pthread_mutex_lock(&s->dmu);
+	s->stopping = 1;
+	for (d = s->waiting; d != NULL; d = next) {
+		next = d->next;
+		if (d->cancel != NULL && d->cancel(d->arg) == 0)
+			server_defer_ready(s, d);
+	}
+	pthread_mutex_unlock(&s->dmu);
+}
+
+static int
+server_nwaiting(struct server *s)
+{
+	int n;
+
+	pthread_mutex_lock(&s->dmu);
+	n = s->nwaiting;
+	pthread_mutex_unlock(&s->dmu);
+	return n;
+}
+
 /* Refuse before reading the body: problem+json, then the connection closes. */
 static enum MHD_Result
 server_refuse(struct server *s, struct rctx *x, enum problem_kind k,
@@ -198,6 +327,11 @@ server_first_call(struct server *s, struct rctx *x, const char *url,
 		str_lcpy(r->request_id, "0000000000000000", sizeof(r->request_id));
 	r->header_fn = server_header;
 	r->header_ctx = x->c;
+	if (s->can_defer) {
+		x->d.s = s;
+		x->d.x = x;
+		r->defer = &x->d;
+	}
 	if ((ci = MHD_get_connection_info(x->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS)) != NULL &&
 	    ci->client_addr != NULL) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -279,6 +413,14 @@ server_access(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0; /* discard; the connection closes */
 		return MHD_YES;
 	}
+	if (x->d.used) {
+		/* Called again after the resume: the handler is not called while
+		 * the connection is parked, so this is READY (set before MHD's own
+		 * locking of the resume). */
+		x->d.used = 0;
+		x->d.finish(&x->r, &x->w, x->d.arg);
+		return server_queue(s, x);
+	}
 	if (*upload_data_size > 0) {
 		if (!x->too_large && buf_append(&x->body, upload_data, *upload_data_size) == -1)
 			x->too_large = 1;
@@ -301,6 +443,22 @@ server_access(void *cls, struct MHD_Connection *c, const char *url,
 		x->r.body = x->body.data;
 		x->r.body_len = x->body.len;
 		http_dispatch(s->app, &x->r, &x->w);
+		if (x->d.used) {
+			int park;
+
+			pthread_mutex_lock(&s->dmu);
+			park = x->d.state == DEFER_PENDING;
+			if (park) {
+				x->d.state = DEFER_SUSPENDED;
+				MHD_suspend_connection(c);
+			}
+			pthread_mutex_unlock(&s->dmu);
+			if (park)
+				return MHD_YES;
+			/* The work finished before the handler returned. */
+			x->d.used = 0;
+			x->d.finish(&x->r, &x->w, x->d.arg);
+		}
 	}
 	return server_queue(s, x);
 }
@@ -382,10 +540,15 @@ server_start(const struct server_opts *o, const struct http_app *app)
 		return NULL;
 	s->app = app;
 	s->o = *o;
+	pthread_mutex_init(&s->dmu, NULL);
+	/* Deferred answers only in the pool: with a thread per connection a
+	 * handler may simply block. */
 	if (o->thread_per_connection)
 		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
-	else
-		flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
+	else {
+		flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
+		s->can_defer = 1;
+	}
 	s->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
 	    server_access, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, server_log, NULL,
@@ -404,6 +567,7 @@ server_start(const struct server_opts *o, const struct http_app *app)
 	if (s->d == NULL) {
 		log_msg(LOG_ERROR, NULL, "listen", "host=%s port=%u reason=\"cannot start\"",
 		    o->host, o->port);
+		pthread_mutex_destroy(&s->dmu);
 		free(s);
 		return NULL;
 	}
@@ -433,6 +597,25 @@ server_stop(struct server *s, unsigned grace_s)
 	until = clock_mono_ns() + (uint64_t)grace_s * 1000000000u;
 	while (atomic_load(&s->inflight) > 0 && clock_mono_ns() < until)
 		usleep(10000);
+	/* Requests still waiting for work done elsewhere: take back what has
+	 * not started (answered 503), wait for what is under way (a commit
+	 * that succeeds must reach its client), then give the answers a
+	 * moment to leave. */
+	server_defer_cancel_all(s);
+	until = clock_mono_ns() + SERVER_DEFER_WAIT_S * 1000000000ull;
+	while (server_nwaiting(s) > 0 && clock_mono_ns() < until)
+		usleep(10000);
+	until = clock_mono_ns() + 1000000000ull;
+	while (atomic_load(&s->inflight) > 0 && clock_mono_ns() < until)
+		usleep(10000);
+	if (server_nwaiting(s) > 0) {
+		/* Stopping the daemon would free requests another thread still
+		 * writes into; leave it to the process exit. */
+		log_msg(LOG_ERROR, NULL, "stop", "waiting=%d msg=\"requests still waiting for the "
+		    "database; not closing their connections\"", server_nwaiting(s));
+		return;
+	}
 	MHD_stop_daemon(s->d);
+	pthread_mutex_destroy(&s->dmu);
 	free(s);
 }

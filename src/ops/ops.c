@@ -40,13 +40,33 @@ ops_healthz(struct req *r, struct resp *w)
 static void
 ops_metrics(struct req *r, struct resp *w)
 {
-	(void)r;
+	struct db_group_stats gs;
+
 	w->status = 200;
 	w->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	metrics_render(&w->body);
 	buf_printf(&w->body, "# HELP motcua_db_errors_total Database errors.\n"
 	    "# TYPE motcua_db_errors_total counter\nmotcua_db_errors_total %llu\n",
 	    (unsigned long long)db_error_count());
+	db_group_stats(APP(r)->group, &gs);
+	buf_printf(&w->body, "# HELP motcua_group_commits_total Transactions of the group "
+	    "commit writer.\n# TYPE motcua_group_commits_total counter\n"
+	    "motcua_group_commits_total %llu\n"
+	    "# HELP motcua_group_units_total Units of work committed by the group writer.\n"
+	    "# TYPE motcua_group_units_total counter\nmotcua_group_units_total %llu\n"
+	    "# HELP motcua_group_failed_total Units of work rolled back alone.\n"
+	    "# TYPE motcua_group_failed_total counter\nmotcua_group_failed_total %llu\n"
+	    "# HELP motcua_group_largest Most units committed together.\n"
+	    "# TYPE motcua_group_largest gauge\nmotcua_group_largest %llu\n"
+	    "# HELP motcua_group_run_seconds_total Writer time running units.\n"
+	    "# TYPE motcua_group_run_seconds_total counter\n"
+	    "motcua_group_run_seconds_total %.6f\n"
+	    "# HELP motcua_group_commit_seconds_total Writer time in COMMIT.\n"
+	    "# TYPE motcua_group_commit_seconds_total counter\n"
+	    "motcua_group_commit_seconds_total %.6f\n",
+	    (unsigned long long)gs.batches, (unsigned long long)gs.units,
+	    (unsigned long long)gs.failed, (unsigned long long)gs.largest,
+	    (double)gs.run_ns / 1e9, (double)gs.commit_ns / 1e9);
 	resp_header(w, "Cache-Control", "no-store");
 }
 

@@ -569,6 +569,152 @@ test_idempotency(void **state)
 	free(b2);
 }
 
+/* ---- group commit: failures inside a shared transaction ---------------------------- */
+
+struct gburst {
+	const char *body; /* borrowed */
+	const char *key; /* Idempotency-Key or NULL */
+	struct http_res *r;
+	pthread_barrier_t *bar;
+};
+
+static void *
+gburst_one(void *arg)
+{
+	struct gburst *b = arg;
+	char h[200];
+
+	snprintf(h, sizeof(h), "Idempotency-Key: %s", b->key ? b->key : "");
+	pthread_barrier_wait(b->bar);
+	b->r = http_req(g, "POST", "/api/v1/dossiers", (const char *const[]){ sess[W_RCV].cookie,
+	    sess[W_RCV].csrf_hdr, JSON_CT, b->key ? h : NULL, NULL }, b->body);
+	return NULL;
+}
+
+static void
+gburst_run(struct gburst *b, int n)
+{
+	pthread_t t[64];
+	pthread_barrier_t bar;
+
+	assert_true(n <= 64);
+	(void)sess_of(W_RCV); /* signed in before the threads share it */
+	pthread_barrier_init(&bar, NULL, (unsigned)n);
+	for (int i = 0; i < n; i++) {
+		b[i].bar = &bar;
+		assert_int_equal(pthread_create(&t[i], NULL, gburst_one, &b[i]), 0);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&bar);
+}
+
+/* Concurrent receptions with bad ones among them: a body that fails
+ * validation, and an Idempotency-Key reused with another body (refused
+ * inside the shared transaction, after it claimed nothing).  Each bad one
+ * gets its own error; every good one is received, and the day's numbers
+ * stay consecutive: a refused unit gave nothing back because it took
+ * nothing, and nobody else lost theirs. */
+static void
+test_concurrent_receptions_with_bad_ones(void **state)
+{
+	enum { N = 24, BAD_BODY = 7, KEY_A = 3, KEY_B = 15 };
+	struct gburst b[N];
+	char *good = body_for("DOS-T3", "counter", ""), *other = body_for("DOS-T3", "counter",
+	    "\"sets\": 3"), *bad = body_for("DOS-T3", "counter", "\"sets\": 0");
+	int seen[N + 1] = { 0 }, n201 = 0, n422 = 0;
+	const char *won = NULL;
+
+	(void)state;
+	at("2025-07-09T09:00:00+07:00");
+	memset(b, 0, sizeof(b));
+	for (int i = 0; i < N; i++)
+		b[i].body = good;
+	b[BAD_BODY].body = bad;
+	b[KEY_A].key = "quay-7-trung-khoa";
+	b[KEY_B].key = "quay-7-trung-khoa";
+	b[KEY_B].body = other;
+	gburst_run(b, N);
+	assert_problem(b[BAD_BODY].r, 400, "validation");
+	assert_invalid_param(b[BAD_BODY].r, "sets");
+	for (int i = 0; i < N; i++) {
+		int64_t seq;
+
+		if (i == BAD_BODY)
+			continue;
+		if ((i == KEY_A || i == KEY_B) && b[i].r->status == 422) {
+			assert_problem(b[i].r, 422, "unprocessable");
+			n422++;
+			continue;
+		}
+		if (b[i].r->status != 201)
+			fail_msg("reception %d: %ld %s", i, b[i].r->status, b[i].r->body);
+		n201++;
+		if (i == KEY_A || i == KEY_B)
+			won = jstr(b[i].r->json, "code");
+		assert_int_equal(strncmp(jstr(b[i].r->json, "code"), C_DESK "-250709-", 21), 0);
+		seq = strtoll(jstr(b[i].r->json, "code") + 21, NULL, 10);
+		assert_true(seq >= 1 && seq <= N - 2);
+		assert_int_equal(seen[seq], 0);
+		seen[seq] = 1;
+	}
+	/* One of the two bodies under the same key won, the other was refused. */
+	assert_int_equal(n422, 1);
+	assert_non_null(won);
+	assert_int_equal(n201, N - 2);
+	/* The next number continues right after: no gap, nothing reused. */
+	{
+		char next[32];
+
+		receive("DOS-T3", next);
+		assert_int_equal(strtoll(next + 21, NULL, 10), N - 1);
+	}
+	for (int i = 0; i < N; i++)
+		http_res_free(b[i].r);
+	free(good);
+	free(other);
+	free(bad);
+}
+
+/* The same Idempotency-Key and body sent many times at once: one dossier,
+ * and every answer is its receipt, byte for byte (replays inside the same
+ * shared transaction read the answer stored by the first). */
+static void
+test_idempotent_replays_in_one_burst(void **state)
+{
+	enum { N = 16 };
+	struct gburst b[N];
+	char *body = body_for("DOS-T3", "counter", "\"sets\": 2");
+	int fresh = 0;
+
+	(void)state;
+	at("2025-07-10T09:00:00+07:00");
+	memset(b, 0, sizeof(b));
+	for (int i = 0; i < N; i++) {
+		b[i].body = body;
+		b[i].key = "quay-9-phieu-0001";
+	}
+	gburst_run(b, N);
+	for (int i = 0; i < N; i++) {
+		if (b[i].r->status != 201)
+			fail_msg("request %d: %ld %s", i, b[i].r->status, b[i].r->body);
+		assert_string_equal(b[i].r->body, b[0].r->body);
+		if (http_header(b[i].r, "Idempotent-Replayed") == NULL)
+			fresh++;
+	}
+	assert_int_equal(fresh, 1);
+	assert_string_equal(jstr(b[0].r->json, "code"), C_DESK "-250710-0001");
+	{
+		char next[32];
+
+		receive("DOS-T3", next);
+		assert_string_equal(next, C_DESK "-250710-0002");
+	}
+	for (int i = 0; i < N; i++)
+		http_res_free(b[i].r);
+	free(body);
+}
+
 /* ---- scope: another agency sees nothing ----------------------------------------- */
 
 static void
@@ -846,6 +992,8 @@ main(void)
 		cmocka_unit_test(test_transition_matrix),
 		cmocka_unit_test(test_parallel_receptions),
 		cmocka_unit_test(test_idempotency),
+		cmocka_unit_test(test_concurrent_receptions_with_bad_ones),
+		cmocka_unit_test(test_idempotent_replays_in_one_burst),
 		cmocka_unit_test(test_other_agency_404),
 		cmocka_unit_test(test_queue_filters_and_paging),
 		cmocka_unit_test(test_public_lookup),
