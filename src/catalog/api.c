@@ -403,6 +403,31 @@ api_agency_update(struct req *r, struct resp *w)
 
 /* ---- procedures: reads --------------------------------------------------- */
 
+/* The search cache's key: the date and every query parameter the search
+ * reads, as received (absent and empty differ).  NULL when too long to
+ * keep. */
+static const char *
+api_search_key(struct req *r, const char *today)
+{
+	static const char *const names[] = { "q", "field", "agency", "level", "online_level",
+		"abolished", "limit", "cursor" };
+	char key[CAT_CACHE_KEY_MAX + 1];
+	size_t len = (size_t)snprintf(key, sizeof(key), "%s", today);
+
+	for (size_t i = 0; i < CORE_NELEM(names) && len < sizeof(key); i++) {
+		const char *v = req_query(r, names[i]);
+
+		/* \x1f separates values, \x1e marks an absent one; a value
+		 * holding either (%1F, %1E) is not cached, so keys never collide. */
+		if (v != NULL && strpbrk(v, "\x1e\x1f") != NULL)
+			return NULL;
+		len += (size_t)snprintf(key + len, sizeof(key) - len, "\x1f%s", v ? v : "\x1e");
+	}
+	if (len >= sizeof(key))
+		return NULL;
+	return arena_strdup(r->arena, key);
+}
+
 static void
 api_procedures_search(struct req *r, struct resp *w)
 {
@@ -414,7 +439,10 @@ api_procedures_search(struct req *r, struct resp *w)
 	struct cat_search s;
 	char tier[16] = "";
 	json_t *items;
-	int64_t v, rank = 0, pid = 0;
+	int64_t v, rank = 0, pid = 0, version = -1;
+	const char *key;
+	char *body;
+	size_t n;
 	int more = 0;
 	enum db_rc rc;
 
@@ -422,6 +450,16 @@ api_procedures_search(struct req *r, struct resp *w)
 		return;
 	memset(&s, 0, sizeof(s));
 	catalog_today(s.today);
+	/* A repeated query at the same catalogue version and date gets the
+	 * answer computed the first time (cache.c explains why it is never
+	 * stale).  The version is read before anything else. */
+	key = api_search_key(r, s.today);
+	if (key != NULL && cat_version_get(c, &version) != DB_OK)
+		version = -1;
+	if (version >= 0 && cat_cache_get(version, key, r->arena, &body, &n)) {
+		resp_json_text(w, 200, body, n);
+		return;
+	}
 	s.cur_rank = INT64_MAX / 2;
 	s.agency_tier = tier;
 	if (api_limit(r, w, &s.limit) == -1 || api_cursor(r, w, &s.cur_rank, &s.cur_pid) == -1)
@@ -490,6 +528,8 @@ api_procedures_search(struct req *r, struct resp *w)
 		return;
 	}
 	api_page(r, w, items, more, rank, pid);
+	if (version >= 0 && w->status == 200)
+		cat_cache_put(version, key, w->body.data, w->body.len);
 }
 
 /* The procedure named by the path, or NULL after answering 404/500. */
