@@ -181,6 +181,27 @@ api_forbidden_scope(struct req *r, struct resp *w)
 
 /* ---- Idempotency-Key (src/idem) ------------------------------------------ */
 
+/* A replayed 201 carries the Location of the first answer: the created
+ * procedure's code or agency's id, read back from the stored body. */
+static void
+api_replay_location(struct req *r, struct resp *w, enum idem_state st, const struct idem *x)
+{
+	json_t *j, *code, *id;
+
+	if (st != IDEM_REPLAY || x->status != 201 || x->body == NULL ||
+	    (j = json_loads(x->body, 0, NULL)) == NULL)
+		return;
+	code = json_object_get(j, "code");
+	id = json_object_get(j, "id");
+	if (strncmp(r->path, "/api/v1/procedures", 18) == 0 && json_is_string(code))
+		resp_header(w, "Location", arena_printf(r->arena, "/api/v1/procedures/%s",
+		    json_string_value(code)));
+	else if (strncmp(r->path, "/api/v1/agencies", 16) == 0 && json_is_integer(id))
+		resp_header(w, "Location", arena_printf(r->arena, "/api/v1/agencies/%lld",
+		    (long long)json_integer_value(id)));
+	json_decref(j);
+}
+
 /* After db_begin: claim the request's Idempotency-Key, if it has one, for
  * route and the caller.  0 = carry on (x->key[0] set when claimed); -1 =
  * answered (replay, 422, error) and rolled back. */
@@ -202,6 +223,7 @@ api_idem_claim(struct req *r, struct resp *w, struct db_conn *c, const char *key
 		return 0;
 	db_rollback(c);
 	idem_answer(r, w, st, x);
+	api_replay_location(r, w, st, x);
 	return -1;
 }
 
@@ -1066,7 +1088,7 @@ const struct route catalog_routes[] = {
 	{ HTTP_GET, "/api/v1/procedures/{code}/versions", api_procedure_versions, ACT_PUBLIC },
 	{ HTTP_POST, "/api/v1/procedures/{code}/abolish", api_procedure_abolish, ACT_CATALOG_WRITE },
 	{ HTTP_GET, "/api/v1/catalog/online-share", api_online_share, ACT_PUBLIC },
-	{ HTTP_POST, "/api/v1/catalog/import", api_catalog_import, ACT_CATALOG_WRITE },
+	{ HTTP_POST, "/api/v1/catalog/import", api_catalog_import, ACT_AGENCY_WRITE },
 };
 const size_t catalog_nroutes = CORE_NELEM(catalog_routes);
 

@@ -1038,6 +1038,8 @@ test_idempotency_key(void **state)
 	expect(b, 201);
 	assert_string_equal(http_header(b, "Idempotent-Replayed"), "true");
 	assert_string_equal(a->body, b->body);
+	assert_non_null(http_header(b, "Location"));
+	assert_string_equal(http_header(b, "Location"), "/api/v1/procedures/H19-IDEM-01");
 	http_res_free(a);
 	http_res_free(b);
 	assert_int_equal(audit_count("procedure:H19-IDEM-01"), 1);
@@ -1078,6 +1080,9 @@ test_idempotency_key(void **state)
 	expect(b, 201);
 	assert_string_equal(http_header(b, "Idempotent-Replayed"), "true");
 	assert_string_equal(a->body, b->body);
+	assert_non_null(http_header(a, "Location"));
+	assert_non_null(http_header(b, "Location"));
+	assert_string_equal(http_header(b, "Location"), http_header(a, "Location"));
 	{
 		char *obj = harness_strdupf("agency:%lld",
 		    (long long)json_integer_value(json_object_get(a->json, "id")));
