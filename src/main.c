@@ -440,7 +440,7 @@ static const struct command commands[CMD__MAX] = {
 	[CMD_AUDIT] = { "audit", audit_cli, "audit verify [--db URL] | list [--object X]" },
 	[CMD_AUTH] = { "auth", cmd_auth, "auth matrix | roles   (permission table as JSON / Markdown)" },
 	[CMD_CATALOG] = { "catalog", catalog_cli,
-	    "catalog import FILE [--skip-existing] | export [--format json|csv]   [--db URL]" },
+	    "catalog import FILE [--skip-existing] | export [--format json|csv] | bench-data --procedures N   [--db URL]" },
 	[CMD_SEED] = { "seed", catalog_cli_seed, "seed [--db URL] [--data DIR] [--demo]" },
 	[CMD_DOSSIER] = { "dossier", dossier_cli,
 	    "dossier demo [--count N] [--days D] | show CODE | list [--status S] [--limit N] | scan   [--db URL]" },

@@ -12,6 +12,7 @@
 
 #include "../app.h"
 #include "../auth/auth.h"
+#include "../idem/idem.h"
 #include "catalog_int.h"
 
 static int
@@ -178,6 +179,75 @@ api_forbidden_scope(struct req *r, struct resp *w)
 	    "This procedure is not led by an agency within your scope.");
 }
 
+/* ---- Idempotency-Key (src/idem) ------------------------------------------ */
+
+/* A replayed 201 carries the Location of the first answer: the created
+ * procedure's code or agency's id, read back from the stored body. */
+static void
+api_replay_location(struct req *r, struct resp *w, enum idem_state st, const struct idem *x)
+{
+	json_t *j, *code, *id;
+
+	if (st != IDEM_REPLAY || x->status != 201 || x->body == NULL ||
+	    (j = json_loads(x->body, 0, NULL)) == NULL)
+		return;
+	code = json_object_get(j, "code");
+	id = json_object_get(j, "id");
+	if (strncmp(r->path, "/api/v1/procedures", 18) == 0 && json_is_string(code))
+		resp_header(w, "Location", arena_printf(r->arena, "/api/v1/procedures/%s",
+		    json_string_value(code)));
+	else if (strncmp(r->path, "/api/v1/agencies", 16) == 0 && json_is_integer(id))
+		resp_header(w, "Location", arena_printf(r->arena, "/api/v1/agencies/%lld",
+		    (long long)json_integer_value(id)));
+	json_decref(j);
+}
+
+/* After db_begin: claim the request's Idempotency-Key, if it has one, for
+ * route and the caller.  0 = carry on (x->key[0] set when claimed); -1 =
+ * answered (replay, 422, error) and rolled back. */
+static int
+api_idem_claim(struct req *r, struct resp *w, struct db_conn *c, const char *key,
+    const char *route, struct idem *x)
+{
+	const struct principal *p = auth_principal(r);
+	enum idem_state st;
+	char caller[32];
+
+	memset(x, 0, sizeof(*x));
+	if (key == NULL)
+		return 0;
+	snprintf(caller, sizeof(caller), "%s:%lld", p && p->kind == PRINCIPAL_TOKEN ? "t" : "u",
+	    p ? (long long)p->id : 0LL);
+	st = idem_claim(c, route, caller, key, r->body, r->body ? r->body_len : 0, clock_now(), x);
+	if (st == IDEM_NEW)
+		return 0;
+	db_rollback(c);
+	idem_answer(r, w, st, x);
+	api_replay_location(r, w, st, x);
+	return -1;
+}
+
+/* The end of a successful write: answer (stolen) rendered, stored for the
+ * claimed key in the same transaction, committed, sent. */
+static void
+api_commit_answer(struct req *r, struct resp *w, struct db_conn *c, const struct idem *x,
+    int status, json_t *answer)
+{
+	char *text = answer ? json_dumps(answer, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	enum db_rc rc = text ? DB_OK : DB_ERROR;
+
+	json_decref(answer);
+	if (rc == DB_OK && x->key[0] != '\0')
+		rc = idem_store(c, x, status, text, strlen(text));
+	if (rc == DB_OK)
+		rc = db_commit(c);
+	if (rc != DB_OK)
+		api_internal(r, w, c, rc);
+	else
+		resp_json_text(w, status, text, strlen(text));
+	free(text);
+}
+
 /* ---- fields ------------------------------------------------------------ */
 
 static void
@@ -319,14 +389,18 @@ api_agency_get(struct req *r, struct resp *w)
 static void
 api_agency_write(struct req *r, struct resp *w, int creating)
 {
-	json_t *j = req_json_object(r, w), *a = NULL;
+	json_t *j, *a = NULL;
 	struct catalog_errs *errs = NULL;
 	struct catalog_actor who;
+	struct idem x = { 0 };
 	struct db_conn *c;
+	const char *key = NULL;
 	int64_t id = 0;
 	enum db_rc rc;
 
-	if (j == NULL)
+	if (creating && idem_header(r, w, &key) == -1)
+		return;
+	if ((j = req_json_object(r, w)) == NULL)
 		return;
 	if (api_require(r, w, ACT_AGENCY_WRITE) == NULL || (c = app_conn(r, w)) == NULL)
 		goto out;
@@ -356,6 +430,8 @@ api_agency_write(struct req *r, struct resp *w, int creating)
 		api_internal(r, w, c, rc);
 		goto out;
 	}
+	if (api_idem_claim(r, w, c, key, "POST /api/v1/agencies", &x) == -1)
+		goto out;
 	rc = cat_agency_write(c, j, id, clock_now(), 0, errs, &id);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(c);
@@ -372,19 +448,18 @@ api_agency_write(struct req *r, struct resp *w, int creating)
 	if (rc == DB_OK)
 		rc = cat_audit(c, &who, creating ? "agency.create" : "agency.update",
 		    arena_printf(r->arena, "agency:%lld", (long long)id), json_deep_copy(j));
-	if (rc != DB_OK || (rc = db_commit(c)) != DB_OK) {
+	if (rc == DB_OK)
+		rc = cat_agency_json(c, id, &a);
+	if (rc != DB_OK) {
 		api_internal(r, w, c, rc);
 		goto out;
 	}
-	if ((rc = cat_agency_json(c, id, &a)) != DB_OK) {
-		resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
-		goto out;
-	}
-	resp_json(w, creating ? 201 : 200, a);
-	if (creating)
+	api_commit_answer(r, w, c, &x, creating ? 201 : 200, a);
+	if (creating && w->status == 201)
 		resp_header(w, "Location", arena_printf(r->arena, "/api/v1/agencies/%lld",
 		    (long long)id));
 out:
+	idem_free(&x);
 	free(errs);
 	json_decref(j);
 }
@@ -403,6 +478,31 @@ api_agency_update(struct req *r, struct resp *w)
 
 /* ---- procedures: reads --------------------------------------------------- */
 
+/* The search cache's key: the date and every query parameter the search
+ * reads, as received (absent and empty differ).  NULL when too long to
+ * keep. */
+static const char *
+api_search_key(struct req *r, const char *today)
+{
+	static const char *const names[] = { "q", "field", "agency", "level", "online_level",
+		"abolished", "limit", "cursor" };
+	char key[CAT_CACHE_KEY_MAX + 1];
+	size_t len = (size_t)snprintf(key, sizeof(key), "%s", today);
+
+	for (size_t i = 0; i < CORE_NELEM(names) && len < sizeof(key); i++) {
+		const char *v = req_query(r, names[i]);
+
+		/* \x1f separates values, \x1e marks an absent one; a value
+		 * holding either (%1F, %1E) is not cached, so keys never collide. */
+		if (v != NULL && strpbrk(v, "\x1e\x1f") != NULL)
+			return NULL;
+		len += (size_t)snprintf(key + len, sizeof(key) - len, "\x1f%s", v ? v : "\x1e");
+	}
+	if (len >= sizeof(key))
+		return NULL;
+	return arena_strdup(r->arena, key);
+}
+
 static void
 api_procedures_search(struct req *r, struct resp *w)
 {
@@ -414,7 +514,10 @@ api_procedures_search(struct req *r, struct resp *w)
 	struct cat_search s;
 	char tier[16] = "";
 	json_t *items;
-	int64_t v, rank = 0, pid = 0;
+	int64_t v, rank = 0, pid = 0, version = -1;
+	const char *key;
+	char *body;
+	size_t n;
 	int more = 0;
 	enum db_rc rc;
 
@@ -422,6 +525,16 @@ api_procedures_search(struct req *r, struct resp *w)
 		return;
 	memset(&s, 0, sizeof(s));
 	catalog_today(s.today);
+	/* A repeated query at the same catalogue version and date gets the
+	 * answer computed the first time (cache.c explains why it is never
+	 * stale).  The version is read before anything else. */
+	key = api_search_key(r, s.today);
+	if (key != NULL && cat_version_get(c, &version) != DB_OK)
+		version = -1;
+	if (version >= 0 && cat_cache_get(version, key, r->arena, &body, &n)) {
+		resp_json_text(w, 200, body, n);
+		return;
+	}
 	s.cur_rank = INT64_MAX / 2;
 	s.agency_tier = tier;
 	if (api_limit(r, w, &s.limit) == -1 || api_cursor(r, w, &s.cur_rank, &s.cur_pid) == -1)
@@ -490,6 +603,8 @@ api_procedures_search(struct req *r, struct resp *w)
 		return;
 	}
 	api_page(r, w, items, more, rank, pid);
+	if (version >= 0 && w->status == 200)
+		cat_cache_put(version, key, w->body.data, w->body.len);
 }
 
 /* The procedure named by the path, or NULL after answering 404/500. */
@@ -604,18 +719,22 @@ static void
 api_procedure_write(struct req *r, struct resp *w, int creating)
 {
 	static const char *const put_extra[] = { "national_code", "based_on_version", NULL };
-	json_t *j = req_json_object(r, w), *out = NULL, *x;
+	json_t *j, *out = NULL, *x;
 	const struct principal *who_p;
 	struct catalog_errs *errs = NULL;
 	struct catalog_actor who;
 	struct cat_proc p = { 0 };
+	struct idem ik = { 0 };
 	struct db_conn *c;
+	const char *key = NULL;
 	int64_t leads[64];
 	size_t nleads = 0;
 	int k;
 	enum db_rc rc;
 
-	if (j == NULL)
+	if (idem_header(r, w, &key) == -1)
+		return;
+	if ((j = req_json_object(r, w)) == NULL)
 		return;
 	if ((who_p = api_require(r, w, ACT_CATALOG_WRITE)) == NULL || (c = app_conn(r, w)) == NULL)
 		goto out;
@@ -685,6 +804,11 @@ api_procedure_write(struct req *r, struct resp *w, int creating)
 		api_internal(r, w, c, rc);
 		goto out;
 	}
+	/* A new version is created too: PUT carries the key like POST, scoped
+	 * to the procedure's code. */
+	if (api_idem_claim(r, w, c, key, creating ? "POST /api/v1/procedures" :
+	    arena_printf(r->arena, "PUT /api/v1/procedures/%s", p.code), &ik) == -1)
+		goto out;
 	if (creating)
 		rc = cat_proc_create(c, j, &who, clock_now(), errs, &p);
 	else
@@ -695,21 +819,20 @@ api_procedure_write(struct req *r, struct resp *w, int creating)
 		    "version", (json_int_t)p.nversions, "effective_from",
 		    json_object_get(j, "effective_from"), "decision", json_object_get(j, "decision"),
 		    "name", json_object_get(j, "name")));
-	if (rc == DB_OK)
-		rc = db_commit(c);
 	if (rc != DB_OK) {
 		api_proc_write_result(r, w, c, rc, errs);
 		goto out;
 	}
 	if ((rc = cat_proc_json(c, &p, json_string_value(json_object_get(j, "effective_from")),
 	    &out)) != DB_OK) {
-		resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
+		api_internal(r, w, c, rc);
 		goto out;
 	}
-	resp_json(w, creating ? 201 : 200, out);
-	if (creating)
+	api_commit_answer(r, w, c, &ik, creating ? 201 : 200, out);
+	if (creating && w->status == 201)
 		resp_header(w, "Location", arena_printf(r->arena, "/api/v1/procedures/%s", p.code));
 out:
+	idem_free(&ik);
 	free(errs);
 	json_decref(j);
 }
@@ -806,19 +929,97 @@ out:
 	json_decref(j);
 }
 
+/* ---- import ---------------------------------------------------------------- */
+
+/* POST /api/v1/catalog/import: the `motcua catalog import` document, all or
+ * nothing, one audit entry.  Agencies and procedures of the whole province
+ * may be in it, so only an administrator whose scope is everything (both
+ * catalog.write and agency.write) may import. */
+static void
+api_catalog_import(struct req *r, struct resp *w)
+{
+	const struct principal *p;
+	struct catalog_import_stats st = { 0 };
+	struct catalog_errs *errs = NULL;
+	struct catalog_actor who;
+	struct idem x = { 0 };
+	struct db_conn *c;
+	const char *key = NULL, *skip = req_query(r, "skip_existing");
+	json_t *j;
+	int64_t sk = 0;
+	enum db_rc rc;
+
+	if (idem_header(r, w, &key) == -1)
+		return;
+	if (skip != NULL && str_to_i64(skip, 0, 1, &sk) == -1) {
+		api_bad_param(r, w, "skip_existing", "Cần 0 hoặc 1.", "Must be 0 or 1.");
+		return;
+	}
+	if ((j = req_json_object(r, w)) == NULL)
+		return;
+	if ((p = api_require(r, w, ACT_CATALOG_WRITE)) == NULL ||
+	    api_require(r, w, ACT_AGENCY_WRITE) == NULL || (c = app_conn(r, w)) == NULL)
+		goto out;
+	if (!auth_scope_of(p).all) {
+		resp_problem(w, r, PROB_FORBIDDEN,
+		    "Chỉ quản trị viên toàn tỉnh mới nhập được bộ thủ tục.",
+		    "Only a province-wide administrator may import the catalogue.");
+		goto out;
+	}
+	if ((errs = calloc(1, sizeof(*errs))) == NULL) {
+		resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
+		goto out;
+	}
+	api_actor(r, &who);
+	if ((rc = db_begin(c)) != DB_OK) {
+		api_internal(r, w, c, rc);
+		goto out;
+	}
+	if (api_idem_claim(r, w, c, key, "POST /api/v1/catalog/import", &x) == -1)
+		goto out;
+	rc = catalog_import(c, j, sk ? CATALOG_IMPORT_SEED : CATALOG_IMPORT_STRICT, &who, &st,
+	    errs);
+	if (rc == DB_CONSTRAINT) {
+		db_rollback(c);
+		api_errors(r, w, PROB_VALIDATION, errs);
+		goto out;
+	}
+	if (rc != DB_OK) {
+		api_internal(r, w, c, rc);
+		goto out;
+	}
+	api_commit_answer(r, w, c, &x, 201, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "agencies",
+	    (json_int_t)st.agencies, "fields", (json_int_t)st.fields, "bundles",
+	    (json_int_t)st.bundles, "procedures", (json_int_t)st.procedures, "versions",
+	    (json_int_t)st.versions, "skipped", (json_int_t)st.skipped));
+out:
+	idem_free(&x);
+	free(errs);
+	json_decref(j);
+}
+
 /* ---- online share ---------------------------------------------------------- */
 
+/* One row of figures from result columns i..i+4: procedures, level 3/4,
+ * level 4, Decree 42 class full (toàn trình), class partial (một phần). */
 static json_t *
-api_share(int64_t total, int64_t l34, int64_t l4)
+api_share(struct db_res *res, int i)
 {
+	int64_t total = db_res_int(res, i), l34 = db_res_int(res, i + 1);
 	double share = total > 0 ? (double)l34 / (double)total : 0.0;
 
 	/* Four decimals are enough for a percentage with two. */
 	share = (double)(int64_t)(share * 10000.0 + 0.5) / 10000.0;
-	return json_pack("{s:I, s:I, s:I, s:f}", "procedures", (json_int_t)total, "online_3_4",
-	    (json_int_t)l34, "online_4", (json_int_t)l4, "share", share);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:b}", "procedures", (json_int_t)total,
+	    "online_3_4", (json_int_t)l34, "online_4", (json_int_t)db_res_int(res, i + 2),
+	    "full", (json_int_t)db_res_int(res, i + 3), "partial",
+	    (json_int_t)db_res_int(res, i + 4), "share", share, "meets_target",
+	    total > 0 && l34 * 2 >= total);
 }
 
+/* Public: the figures are counts over the public catalogue (anyone could
+ * add them up from the search), and the public procedures page shows them
+ * against the plan's target. */
 static void
 api_online_share(struct req *r, struct resp *w)
 {
@@ -828,13 +1029,13 @@ api_online_share(struct req *r, struct resp *w)
 	char today[16];
 	int k;
 
-	if (api_require(r, w, ACT_REPORT_READ) == NULL || (c = app_conn(r, w)) == NULL)
+	if ((c = app_conn(r, w)) == NULL)
 		goto fail_quiet;
 	catalog_today(today);
 	if (db_exec(c, STMT_CAT_ONLINE_TOTAL, (struct db_param[]){ DB_TEXT(today) }, 1, &res) != DB_OK)
 		goto fail;
 	if ((k = db_res_next(res)) == 1)
-		total = api_share(db_res_int(res, 0), db_res_int(res, 1), db_res_int(res, 2));
+		total = api_share(res, 0);
 	db_res_free(res);
 	if (k != 1)
 		goto fail;
@@ -842,7 +1043,7 @@ api_online_share(struct req *r, struct resp *w)
 	    DB_OK)
 		goto fail;
 	while ((k = db_res_next(res)) == 1) {
-		json_t *s = api_share(db_res_int(res, 2), db_res_int(res, 3), db_res_int(res, 4));
+		json_t *s = api_share(res, 2);
 
 		json_object_set_new(s, "code", json_string(db_res_text(res, 0)));
 		json_object_set_new(s, "name", json_string(db_res_text(res, 1)));
@@ -854,7 +1055,7 @@ api_online_share(struct req *r, struct resp *w)
 	    DB_OK)
 		goto fail;
 	while ((k = db_res_next(res)) == 1) {
-		json_t *s = api_share(db_res_int(res, 3), db_res_int(res, 4), db_res_int(res, 5));
+		json_t *s = api_share(res, 3);
 
 		json_object_set_new(s, "code", json_string(db_res_text(res, 0)));
 		json_object_set_new(s, "name", json_string(db_res_text(res, 1)));
@@ -865,7 +1066,7 @@ api_online_share(struct req *r, struct resp *w)
 	if (k < 0)
 		goto fail;
 	resp_json(w, 200, json_pack("{s:s, s:f, s:b, s:o, s:o, s:o}", "date", today, "target", 0.5,
-	    "meets_target", json_real_value(json_object_get(total, "share")) >= 0.5, "total", total,
+	    "meets_target", json_is_true(json_object_get(total, "meets_target")), "total", total,
 	    "by_field", by_field, "by_agency", by_agency));
 	return;
 fail:
@@ -886,7 +1087,8 @@ const struct route catalog_routes[] = {
 	{ HTTP_PUT, "/api/v1/procedures/{code}", api_procedure_update, ACT_CATALOG_WRITE },
 	{ HTTP_GET, "/api/v1/procedures/{code}/versions", api_procedure_versions, ACT_PUBLIC },
 	{ HTTP_POST, "/api/v1/procedures/{code}/abolish", api_procedure_abolish, ACT_CATALOG_WRITE },
-	{ HTTP_GET, "/api/v1/catalog/online-share", api_online_share, ACT_REPORT_READ },
+	{ HTTP_GET, "/api/v1/catalog/online-share", api_online_share, ACT_PUBLIC },
+	{ HTTP_POST, "/api/v1/catalog/import", api_catalog_import, ACT_AGENCY_WRITE },
 };
 const size_t catalog_nroutes = CORE_NELEM(catalog_routes);
 

@@ -6,8 +6,10 @@
  *  - fold.c       Vietnamese/Latin folding for diacritics-insensitive search
  *  - model.c      validation of JSON records (bounded, problem-style errors)
  *  - store.c      reads and writes through the statement table
- *  - api.c        HTTP handlers (public reads; guarded admin writes)
- *  - catalog_cli.c  `motcua catalog import|export` and `motcua seed`
+ *  - cache.c      answers of repeated searches, per catalogue version
+ *  - api.c        HTTP handlers (public reads; guarded admin writes;
+ *                 Idempotency-Key through src/idem)
+ *  - catalog_cli.c  `motcua catalog import|export|bench-data` and `motcua seed`
  *
  * docs/CATALOG.md describes the model, the import format and the search.
  */

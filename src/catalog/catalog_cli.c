@@ -20,6 +20,7 @@ struct cli_opts {
 	const char *pos[4];
 	size_t npos;
 	const char *format;
+	const char *nprocs; /* bench-data --procedures */
 	int demo, skip_existing;
 };
 
@@ -56,6 +57,8 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 			return -1;
 		} else if (strcmp(a, "--format") == 0)
 			o->format = argv[++i];
+		else if (strcmp(a, "--procedures") == 0)
+			o->nprocs = argv[++i];
 		else if (strcmp(a, "--config") == 0)
 			i++;
 		else if (config_set(a + 2, argv[++i], err, sizeof(err)) == -1) {
@@ -238,6 +241,106 @@ out:
 	return rc;
 }
 
+/* ---- bench-data: many realistic procedures for the search benchmark ------ */
+
+/* Qualifiers that real procedure names carry ("... cấp lại", "... có yếu tố
+ * nước ngoài"): each benchmark procedure is a seeded one with one of them,
+ * so names, words and their frequencies stay like the real catalogue's. */
+static const char *const bench_qual[] = {
+	"", " (cấp lại)", " (điều chỉnh)", " có yếu tố nước ngoài", " cho tổ chức",
+	" cho hộ kinh doanh", " lần đầu", " trường hợp bị mất, hư hỏng",
+	" tại khu công nghiệp", " đối với người nước ngoài", " (gia hạn)",
+	" thực hiện liên thông", " cho cá nhân", " theo thủ tục rút gọn",
+	" trên địa bàn nông thôn", " đối với doanh nghiệp nhỏ và vừa",
+};
+
+/* The last version of every procedure in force in the export, as flat
+ * records (NULL-free array, borrowed references into doc). */
+static json_t *
+cli_bench_bases(json_t *doc)
+{
+	json_t *bases = json_array(), *p;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "procedures"), i, p) {
+		json_t *vs = json_object_get(p, "versions");
+		json_t *ab = json_object_get(p, "abolished");
+
+		if (ab != NULL && !json_is_null(ab))
+			continue;
+		if (json_is_array(vs) && json_array_size(vs) > 0)
+			json_array_append(bases, json_array_get(vs, json_array_size(vs) - 1));
+		else if (json_object_get(p, "name") != NULL)
+			json_array_append(bases, p);
+	}
+	return bases;
+}
+
+/* `motcua catalog bench-data --procedures N`: N procedures made from the
+ * catalogue already in the database (run `motcua seed` first) with codes
+ * BD-00001..; idempotent (existing codes are kept), one transaction. */
+static int
+cli_bench_data(struct cli_opts *o)
+{
+	struct catalog_import_stats st;
+	struct db *db = NULL;
+	struct db_conn *c = NULL;
+	void *exported = NULL;
+	json_t *bases = NULL, *procs = NULL, *doc = NULL;
+	int64_t n = 0;
+	int rc = 1;
+
+	if (o->npos != 1 || o->nprocs == NULL || str_to_i64(o->nprocs, 1, 100000, &n) == -1) {
+		fprintf(stderr, "cách dùng: motcua catalog bench-data --procedures N [--db URL]  "
+		    "(N từ 1 đến 100000; chạy motcua seed trước)\n");
+		return 2;
+	}
+	if ((c = cli_open(&db, 0)) == NULL)
+		goto out;
+	if (catalog_export_json(c, &exported) != DB_OK) {
+		fprintf(stderr, "catalog bench-data: không đọc được bộ thủ tục\n");
+		goto out;
+	}
+	bases = cli_bench_bases(exported);
+	if (json_array_size(bases) == 0) {
+		fprintf(stderr, "catalog bench-data: chưa có thủ tục nào (chạy motcua seed trước)\n");
+		goto out;
+	}
+	procs = json_array();
+	for (int64_t k = 0; k < n; k++) {
+		size_t nb = json_array_size(bases);
+		json_t *v = json_deep_copy(json_array_get(bases, (size_t)k % nb));
+		const char *q = bench_qual[((size_t)k / nb) % CORE_NELEM(bench_qual)];
+		const char *base = json_string_value(json_object_get(v, "name"));
+		char code[32], name[600];
+
+		if (v == NULL)
+			goto out;
+		snprintf(code, sizeof(code), "BD-%05lld", (long long)(k + 1));
+		snprintf(name, sizeof(name), "%.500s%s", base ? base : "", q);
+		json_object_set_new(v, "name", json_string(name));
+		json_object_set_new(v, "code", json_string(code));
+		json_object_set_new(v, "national_code", json_null());
+		json_object_del(v, "bundle");
+		json_object_set_new(v, "source_note", json_string("Dữ liệu đo hiệu năng (motcua "
+		    "catalog bench-data), biến thể của một thủ tục mẫu; không phải thủ tục thật."));
+		json_array_append_new(procs, v);
+	}
+	doc = json_pack("{s:s, s:o}", "format", CAT_FORMAT, "procedures", procs);
+	procs = NULL;
+	if ((rc = cli_import_doc(c, doc, CATALOG_IMPORT_SEED, "bench-data", "catalog bench-data",
+	    &st)) == 0)
+		cli_print_stats("catalog bench-data", &st);
+out:
+	json_decref(doc);
+	json_decref(procs);
+	json_decref(bases);
+	json_decref(exported);
+	db_conn_free(c);
+	db_close(db);
+	return rc;
+}
+
 int
 catalog_cli(int argc, char **argv)
 {
@@ -249,11 +352,15 @@ catalog_cli(int argc, char **argv)
 		return cli_import(&o);
 	if (o.npos >= 1 && strcmp(o.pos[0], "export") == 0)
 		return cli_export(&o);
+	if (o.npos >= 1 && strcmp(o.pos[0], "bench-data") == 0)
+		return cli_bench_data(&o);
 	fprintf(stderr, "cách dùng:\n"
 	    "  motcua catalog import FILE [--skip-existing] [--db URL]\n"
 	    "      nhập bộ thủ tục từ tệp JSON (tất cả hoặc không gì cả)\n"
 	    "  motcua catalog export [--format json|csv] [--db URL]\n"
-	    "      xuất bộ thủ tục (JSON đầy đủ, hoặc CSV danh sách thủ tục đang có hiệu lực)\n");
+	    "      xuất bộ thủ tục (JSON đầy đủ, hoặc CSV danh sách thủ tục đang có hiệu lực)\n"
+	    "  motcua catalog bench-data --procedures N [--db URL]\n"
+	    "      thêm N thủ tục đo hiệu năng (BD-00001…), biến thể của các thủ tục đã có\n");
 	return 2;
 }
 

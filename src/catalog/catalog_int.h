@@ -97,4 +97,24 @@ enum db_rc cat_search_run(struct db_conn *c, struct cat_search *s, json_t *items
 enum db_rc cat_audit(struct db_conn *c, const struct catalog_actor *who, const char *action,
     const char *object, json_t *detail);
 
+/* ---- catalogue version and search cache (cache.c) ----------------------- */
+
+#define CAT_CACHE_SETS 256
+#define CAT_CACHE_WAYS 4
+#define CAT_CACHE_BODY_MAX (16u << 10) /* bigger answers (limit > ~30) are not kept */
+#define CAT_CACHE_KEY_MAX 1024
+
+/* The catalogue's version: catalog_state.version, bumped by cat_audit in
+ * every catalogue write transaction. */
+enum db_rc cat_version_get(struct db_conn *c, int64_t *version);
+/* The answer cached for key at version, copied into the arena (*body,
+ * NUL-terminated, *n bytes): 1 found, 0 not. */
+int cat_cache_get(int64_t version, const char *key, struct arena *a, char **body, size_t *n);
+/* Keep an answer (copied) computed after reading version. */
+void cat_cache_put(int64_t version, const char *key, const char *body, size_t n);
+/* Drop everything (tests). */
+void cat_cache_clear(void);
+/* Lookups answered from the cache and not, since start. */
+void cat_cache_stats(uint64_t *hits, uint64_t *misses);
+
 #endif

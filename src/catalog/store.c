@@ -85,7 +85,18 @@ cat_audit(struct db_conn *c, const struct catalog_actor *who, const char *action
 	e.detail = text;
 	rc = audit_append(c, &e, NULL);
 	free(text);
+	/* Every catalogue write audits in its transaction, so this is where
+	 * the catalogue's version moves: answers cached from an older version
+	 * (cache.c) are stale from this commit on, in every process. */
+	if (rc == DB_OK)
+		rc = db_exec(c, STMT_CAT_STATE_BUMP, NULL, 0, NULL);
 	return rc;
+}
+
+enum db_rc
+cat_version_get(struct db_conn *c, int64_t *version)
+{
+	return db_scalar_int(c, STMT_CAT_STATE_GET, NULL, 0, version);
 }
 
 /* ---- lookups ----------------------------------------------------------- */

@@ -886,25 +886,41 @@ test_agency_list_and_online_share(void **state)
 		assert_string_equal(jstr(json_array_get(items, 0), "tier"), "district");
 	}
 	http_res_free(r);
-	/* The online share is for staff with reports. */
+	/* The online share is public (counts over the public catalogue): the
+	 * public procedures page shows it as well as the admin overview. */
 	r = http_get(g, "/api/v1/catalog/online-share");
-	assert_problem(r, 401, NULL);
-	http_res_free(r);
-	r = as(&s_receiver, "GET", "/api/v1/catalog/online-share", NULL);
-	assert_problem(r, 403, NULL);
+	expect(r, 200);
 	http_res_free(r);
 	r = as(&s_admin, "GET", "/api/v1/catalog/online-share", NULL);
 	expect(r, 200);
 	{
-		json_t *t = json_object_get(r->json, "total");
+		json_t *t = json_object_get(r->json, "total"), *a;
 		double share = json_real_value(json_object_get(t, "share"));
 		json_int_t n = json_integer_value(json_object_get(t, "procedures"));
 		json_int_t l34 = json_integer_value(json_object_get(t, "online_3_4"));
+		json_int_t l4 = json_integer_value(json_object_get(t, "online_4"));
+		json_int_t full = json_integer_value(json_object_get(t, "full"));
+		json_int_t partial = json_integer_value(json_object_get(t, "partial"));
 		char *by = json_dumps(json_object_get(r->json, "by_agency"), 0);
+		size_t i;
 
 		assert_true(n >= SEED_PROCEDURES);
 		assert_true(l34 > 0 && l34 <= n);
 		assert_true(share > 0.0 && share <= 1.0);
+		/* Decree 42 classes: level 4 is "toàn trình", level 3 "một phần". */
+		assert_int_equal(full, l4);
+		assert_true(partial >= l34 - l4 && full + partial <= n);
+		assert_true(json_is_true(json_object_get(t, "meets_target")) == (l34 * 2 >= n));
+		assert_true(json_is_true(json_object_get(r->json, "meets_target")) ==
+		    json_is_true(json_object_get(t, "meets_target")));
+		json_array_foreach(json_object_get(r->json, "by_agency"), i, a) {
+			json_int_t an = json_integer_value(json_object_get(a, "procedures"));
+			json_int_t a34 = json_integer_value(json_object_get(a, "online_3_4"));
+
+			assert_true(json_is_boolean(json_object_get(a, "meets_target")));
+			assert_true(json_is_true(json_object_get(a, "meets_target")) == (a34 * 2 >= an));
+			assert_non_null(json_object_get(a, "full"));
+		}
 		assert_true(json_array_size(json_object_get(r->json, "by_field")) == 13 ||
 		    json_array_size(json_object_get(r->json, "by_field")) == 14);
 		assert_non_null(strstr(by, SO_TU_PHAP));
@@ -913,6 +929,207 @@ test_agency_list_and_online_share(void **state)
 		free(by);
 	}
 	http_res_free(r);
+}
+
+/* ---- search cache ------------------------------------------------------------ */
+
+/* Repeated searches are answered from a cache keyed by the catalogue's
+ * version: a write through the API, or by another process on the same
+ * database (the CLI here), is seen by the next search. */
+static void
+test_search_cache_follows_writes(void **state)
+{
+	const char *q = "/api/v1/procedures?q=thu%20tuc%20bo%20nho%20dem&limit=20";
+	char *path = harness_strdupf("%s/cache.json", harness_tmpdir()), *one, *doc;
+	struct http_res *a, *b;
+	struct cli_res r;
+	json_t *j;
+
+	(void)state;
+	a = get_ok(q);
+	b = get_ok(q);
+	assert_int_equal(json_array_size(json_object_get(a->json, "items")), 0);
+	assert_string_equal(a->body, b->body);
+	http_res_free(a);
+	http_res_free(b);
+	/* Another process writes: the next search sees it. */
+	one = proc_body("H19-CACHE-01", "Thủ tục bộ nhớ đệm một", 3, 8, "2020-01-01", NULL);
+	doc = harness_strdupf("{\"procedures\": [%s]}", one);
+	harness_write_file(path, doc);
+	cli((const char *const[]){ "catalog", "import", path, "--db", srv_db_url(g), NULL }, &r);
+	assert_int_equal(r.status, 0);
+	cli_res_free(&r);
+	j = search("q=thu%20tuc%20bo%20nho%20dem&limit=20");
+	assert_int_equal(nitems(j), 1);
+	assert_string_equal(first_code(j), "H19-CACHE-01");
+	json_decref(j);
+	free(one);
+	free(doc);
+	/* A write through the API: seen too, and identical answers again. */
+	one = proc_body("H19-CACHE-02", "Thủ tục bộ nhớ đệm hai", 3, 8, "2020-01-01", NULL);
+	a = as(&s_admin, "POST", "/api/v1/procedures", one);
+	expect(a, 201);
+	http_res_free(a);
+	a = get_ok(q);
+	b = get_ok(q);
+	assert_int_equal(json_array_size(json_object_get(a->json, "items")), 2);
+	assert_string_equal(a->body, b->body);
+	http_res_free(a);
+	http_res_free(b);
+	/* Abolition leaves the search at once. */
+	a = as(&s_admin, "POST", "/api/v1/procedures/H19-CACHE-02/abolish",
+	    "{\"on\": \"" TODAY "\", \"decision\": \"Quyết định bãi bỏ (thử nghiệm)\"}");
+	expect(a, 200);
+	http_res_free(a);
+	j = search("q=thu%20tuc%20bo%20nho%20dem&limit=20");
+	assert_int_equal(nitems(j), 1);
+	json_decref(j);
+	/* A value holding the key's separators is answered, just not kept. */
+	j = search("q=bo%1Fnho%1Edem&limit=20");
+	assert_int_equal(nitems(j), 1);
+	json_decref(j);
+	free(one);
+	free(path);
+}
+
+/* ---- Idempotency-Key ----------------------------------------------------------- */
+
+static struct http_res *
+as_key(const struct sess *x, const char *method, const char *path, const char *key,
+    const char *body)
+{
+	char hdr[256];
+
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: %s", key);
+	return http_req(g, method, path, (const char *const[]){ x->cookie, x->csrf_hdr, JSON_CT,
+	    hdr, NULL }, body);
+}
+
+static json_int_t
+versions_of(const char *code)
+{
+	char *path = harness_strdupf("/api/v1/procedures/%s", code);
+	struct http_res *r = get_ok(path);
+	json_int_t n = json_integer_value(json_object_get(r->json, "versions_count"));
+
+	http_res_free(r);
+	free(path);
+	return n;
+}
+
+static void
+test_idempotency_key(void **state)
+{
+	char *body = proc_body("H19-IDEM-01", "Thủ tục thử khóa lặp", 3, 8, "2020-01-01", NULL);
+	char *other = proc_body("H19-IDEM-02", "Thủ tục thử khóa lặp khác", 3, 8, "2020-01-01",
+	    NULL);
+	const char *agency = "{\"code\": \"000.00.91.H19\", \"parent\": \"" PROVINCE "\", "
+	    "\"kind\": \"department\", \"name\": \"Ban thử khóa lặp\"}";
+	struct http_res *a, *b;
+	char *put, *doc, *doc2;
+	json_int_t n;
+
+	(void)state;
+	/* Same key and body: the first answer again, one procedure, one audit entry. */
+	a = as_key(&s_admin, "POST", "/api/v1/procedures", "k-proc-1", body);
+	expect(a, 201);
+	assert_null(http_header(a, "Idempotent-Replayed"));
+	b = as_key(&s_admin, "POST", "/api/v1/procedures", "k-proc-1", body);
+	expect(b, 201);
+	assert_string_equal(http_header(b, "Idempotent-Replayed"), "true");
+	assert_string_equal(a->body, b->body);
+	assert_non_null(http_header(b, "Location"));
+	assert_string_equal(http_header(b, "Location"), "/api/v1/procedures/H19-IDEM-01");
+	http_res_free(a);
+	http_res_free(b);
+	assert_int_equal(audit_count("procedure:H19-IDEM-01"), 1);
+	/* Same key, another body: 422, nothing written. */
+	a = as_key(&s_admin, "POST", "/api/v1/procedures", "k-proc-1", other);
+	assert_problem(a, 422, NULL);
+	http_res_free(a);
+	a = http_get(g, "/api/v1/procedures/H19-IDEM-02");
+	assert_int_equal(a->status, 404);
+	http_res_free(a);
+	/* Without a key the second POST is a conflict, as before. */
+	a = as(&s_admin, "POST", "/api/v1/procedures", body);
+	assert_problem(a, 409, NULL);
+	http_res_free(a);
+	/* A malformed key: 400 naming the header. */
+	a = as_key(&s_admin, "POST", "/api/v1/procedures", "có dấu", other);
+	assert_problem(a, 400, NULL);
+	assert_invalid_param(a, "Idempotency-Key");
+	http_res_free(a);
+
+	/* A new version (PUT) once, however often it is sent. */
+	n = versions_of("H19-IDEM-01");
+	put = proc_body("H19-IDEM-01", "Thủ tục thử khóa lặp (sửa)", 3, 8, "2026-09-01", NULL);
+	a = as_key(&s_admin, "PUT", "/api/v1/procedures/H19-IDEM-01", "k-put-1", put);
+	expect(a, 200);
+	b = as_key(&s_admin, "PUT", "/api/v1/procedures/H19-IDEM-01", "k-put-1", put);
+	expect(b, 200);
+	assert_string_equal(http_header(b, "Idempotent-Replayed"), "true");
+	assert_string_equal(a->body, b->body);
+	http_res_free(a);
+	http_res_free(b);
+	assert_int_equal(versions_of("H19-IDEM-01"), n + 1);
+
+	/* Keys are scoped by route: the procedure's key on agencies is new. */
+	a = as_key(&s_admin, "POST", "/api/v1/agencies", "k-proc-1", agency);
+	expect(a, 201);
+	b = as_key(&s_admin, "POST", "/api/v1/agencies", "k-proc-1", agency);
+	expect(b, 201);
+	assert_string_equal(http_header(b, "Idempotent-Replayed"), "true");
+	assert_string_equal(a->body, b->body);
+	assert_non_null(http_header(a, "Location"));
+	assert_non_null(http_header(b, "Location"));
+	assert_string_equal(http_header(b, "Location"), http_header(a, "Location"));
+	{
+		char *obj = harness_strdupf("agency:%lld",
+		    (long long)json_integer_value(json_object_get(a->json, "id")));
+
+		assert_int_equal(audit_count(obj), 1);
+		free(obj);
+	}
+	http_res_free(a);
+	http_res_free(b);
+	a = as(&s_admin, "POST", "/api/v1/agencies", agency);
+	assert_problem(a, 409, NULL);
+	http_res_free(a);
+
+	/* Import over HTTP: all or nothing, once per key; admins of one agency may not. */
+	doc = harness_strdupf("{\"procedures\": [%s]}", other);
+	a = as_key(&s_admin, "POST", "/api/v1/catalog/import", "k-imp-1", doc);
+	expect(a, 201);
+	assert_int_equal(json_integer_value(json_object_get(a->json, "procedures")), 1);
+	b = as_key(&s_admin, "POST", "/api/v1/catalog/import", "k-imp-1", doc);
+	expect(b, 201);
+	assert_string_equal(http_header(b, "Idempotent-Replayed"), "true");
+	assert_string_equal(a->body, b->body);
+	http_res_free(a);
+	http_res_free(b);
+	assert_int_equal(versions_of("H19-IDEM-02"), 1);
+	doc2 = harness_strdupf("{\"procedures\": [%s]}", body);
+	a = as_key(&s_admin, "POST", "/api/v1/catalog/import", "k-imp-1", doc2);
+	assert_problem(a, 422, NULL);
+	http_res_free(a);
+	/* Without a key, a strict import of an existing code names the record. */
+	a = as(&s_admin, "POST", "/api/v1/catalog/import", doc);
+	assert_problem(a, 400, "validation");
+	assert_non_null(strstr(a->body, "H19-IDEM-02"));
+	http_res_free(a);
+	a = as(&s_qtv, "POST", "/api/v1/catalog/import", doc);
+	assert_problem(a, 403, NULL);
+	http_res_free(a);
+	/* Another caller with the same key is not replayed someone else's answer. */
+	a = as_key(&s_qtv, "POST", "/api/v1/procedures", "k-proc-1", body);
+	assert_null(http_header(a, "Idempotent-Replayed"));
+	assert_true(a->status == 403 || a->status == 409);
+	http_res_free(a);
+	free(doc);
+	free(doc2);
+	free(put);
+	free(body);
+	free(other);
 }
 
 int
@@ -930,6 +1147,8 @@ main(void)
 		cmocka_unit_test(test_export_formats),
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_agency_list_and_online_share),
+		cmocka_unit_test(test_search_cache_follows_writes),
+		cmocka_unit_test(test_idempotency_key),
 	};
 
 	return HARNESS_RUN(tests, group_setup, group_teardown);

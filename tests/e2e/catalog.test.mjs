@@ -1,8 +1,10 @@
 // The procedure catalogue in the browser: a citizen searches without
 // diacritics, filters, opens a procedure's public notice (documents, fees,
 // legal basis, version in force on a date, printable); an administrator
-// opens the catalogue editor and publishes a new version. Every page passes
-// axe and keeps a clean console under the real CSP.
+// opens the catalogue editor and publishes a new version; the level 3/4
+// share against the 50 % target on the public page and the admin overview;
+// the editor in English with no Vietnamese-only label left. Every page
+// passes axe and keeps a clean console under the real CSP.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -127,6 +129,40 @@ describe('procedure catalogue', { concurrency: 1 }, () => {
     }
   });
 
+  it('shows the level 3/4 share against the target on the public page', T, async () => {
+    const { context, page, assertClean } = await newPage(browser);
+    try {
+      await page.goto(`${server.url}/portal/procedures.html`);
+      const summary = page.locator('#procs-share-summary');
+      await summary.filter({ hasText: 'mức độ 3, 4' }).waitFor();
+      const text = await summary.innerText();
+      // "{online} trên {total} thủ tục (x%) ...: {full} toàn trình, {partial} một phần ..."
+      const m = /^(\d+) trên (\d+) thủ tục \(([\d,]+)%\).*: (\d+) toàn trình, (\d+) một phần.*từ 50% — (đã đạt|chưa đạt)\.$/.exec(text);
+      assert.ok(m, `unexpected summary: ${text}`);
+      const [online, total, full, partial] = [m[1], m[2], m[4], m[5]].map(Number);
+      assert.ok(total >= 91 && online > 0 && online <= total);
+      assert.ok(full + partial >= online && full <= online);
+      assert.equal(m[6] === 'đã đạt', online * 2 >= total);
+      // Per agency behind a disclosure, each row against the target.
+      const details = page.locator('#procs-share details');
+      assert.equal(await page.locator('#procs-share-agency').isVisible(), false);
+      await details.locator('summary').click();
+      const row = page.locator('#procs-share-body tr').filter({ hasText: 'Sở Tư pháp tỉnh Đồng Nai' });
+      await row.waitFor();
+      assert.match(await row.locator('td').last().innerText(), /^(Đạt|Chưa đạt)$/);
+      assert.ok(await page.locator('#procs-share-body tr').count() > 20);
+      await checkA11y(page);
+      // English: the same figures, translated.
+      await page.getByRole('button', { name: 'English' }).click();
+      await summary.filter({ hasText: `${online} of ${total} procedures` }).waitFor();
+      await page.locator('#procs-share-agency th', { hasText: 'Partial' }).waitFor();
+      assert.match(await row.locator('td').last().innerText(), /^(Met|Not met)$/);
+      assertClean('online share (public)');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('lets an administrator publish a new version', T, async () => {
     const allow = (url, status) => status === 401 && /\/api\/v1\/auth\/me$/.test(url);
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
@@ -138,6 +174,11 @@ describe('procedure catalogue', { concurrency: 1 }, () => {
       await page.waitForURL(`${server.url}/staff/admin/catalog.html`);
       await page.getByRole('heading', { level: 1, name: 'Quản trị bộ thủ tục hành chính' }).waitFor();
       await page.locator('#share-summary').filter({ hasText: 'chỉ tiêu' }).waitFor();
+      // The overview: per agency and per field against the 50 % target.
+      await page.locator('#share-agency-body tr').filter({ hasText: 'Sở Tư pháp tỉnh Đồng Nai' }).waitFor();
+      assert.equal(await page.locator('#share-field-body tr').count(), 13);
+      assert.match(await page.locator('#share-field-body tr').first().locator('td').last().innerText(),
+        /^(Đạt|Chưa đạt)$/);
       await page.locator('#find-body button').first().waitFor();
       await checkA11y(page);
 
@@ -156,6 +197,60 @@ describe('procedure catalogue', { concurrency: 1 }, () => {
       await checkA11y(page);
       excuse(problems, allow);
       assertClean('catalogue editor');
+    } finally {
+      await context.close();
+    }
+  });
+  it('shows the catalogue editor in English with no Vietnamese-only label', T, async () => {
+    const allow = (url, status) => status === 401 && /\/api\/v1\/auth\/me$/.test(url);
+    const { context, page, problems, assertClean } = await newPage(browser, { allow });
+    try {
+      await page.goto(`${server.url}/staff/login.html?next=/staff/admin/catalog.html`);
+      await page.getByLabel('Tên đăng nhập').fill('quantri');
+      await page.getByLabel('Mật khẩu').fill(PW);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.waitForURL(`${server.url}/staff/admin/catalog.html`);
+      await page.locator('#find-body button').first().waitFor();
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Procedure catalogue administration' }).waitFor();
+      // Open everything the editor has: a procedure (form, history,
+      // abolition) and an agency's form.
+      await page.getByRole('button', { name: 'Open procedure H19-HT-01' }).click();
+      await page.getByRole('heading', { name: 'Edit procedure H19-HT-01 (version 1)' }).waitFor();
+      await page.locator('#history-list li').first().waitFor();
+      await page.getByLabel('Identifier (QCVN 102)').fill('000.00.04.H19');
+      await page.locator('#agency-find').getByRole('button', { name: 'Open' }).click();
+      await page.locator('#agency-form').waitFor();
+      await page.getByLabel('Agency name').waitFor();
+      await page.locator('#share-summary').filter({ hasText: 'procedures' }).waitFor();
+      // Every visible label of the page's own interface (not the catalogue's
+      // data: table bodies, the history list, typed values) must be English.
+      const left = await page.evaluate(() => {
+        const VI = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]/i;
+        const data = (el) => el.closest('tbody, #history-list, [data-staff-user]');
+        const seen = [];
+        const sel = 'h1, h2, h3, h4, p, label, legend, button, th, summary, caption, option, .field__hint, a, span';
+        for (const el of document.querySelectorAll(`#main :is(${sel})`)) {
+          if (data(el) || el.closest('[hidden]')) continue;
+          const own = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(' ').trim();
+          if (own && VI.test(own)) seen.push(`${el.tagName.toLowerCase()}#${el.id}: ${own}`);
+        }
+        for (const el of document.querySelectorAll('#main [aria-label], #main [placeholder], #main [title]')) {
+          if (data(el) || el.closest('[hidden]')) continue;
+          for (const a of ['aria-label', 'placeholder', 'title']) {
+            const v = el.getAttribute(a);
+            if (v && VI.test(v)) seen.push(`${el.tagName.toLowerCase()}[${a}]: ${v}`);
+          }
+        }
+        return seen;
+      });
+      assert.deepEqual(left, [], `Vietnamese-only labels in English:\n${left.join('\n')}`);
+      // Field names follow the language too.
+      assert.equal(await page.locator('#pf-field option:checked').innerText(), 'Civil status');
+      assert.equal(await page.title(), 'Procedure catalogue administration — motcua');
+      await checkA11y(page);
+      excuse(problems, allow);
+      assertClean('catalogue editor in English');
     } finally {
       await context.close();
     }

@@ -1,7 +1,7 @@
 // Labels shared by the catalogue pages (portal search, the procedure's
 // public notice, the staff catalogue editor): levels, time limits, online
 // service levels, channels, fees. Vietnamese first, English switchable.
-import { extend, t } from '/shared/js/app.js';
+import { extend, getLang, h, t } from '/shared/js/app.js';
 
 extend({
   vi: {
@@ -28,6 +28,19 @@ extend({
     'cat.role.leader': 'Lãnh đạo',
     'cat.role.clerk': 'Văn thư',
     'cat.role.other': 'Cơ quan khác',
+    'cat.share.summary': '{online} trên {total} thủ tục ({rate}) được cung cấp trực tuyến mức độ 3, 4: {full} toàn trình, {partial} một phần (Nghị định 42/2022/NĐ-CP). Chỉ tiêu của Kế hoạch là từ 50% — {verdict}.',
+    'cat.share.met': 'đã đạt',
+    'cat.share.not_met': 'chưa đạt',
+    'cat.share.col_agency': 'Cơ quan',
+    'cat.share.col_field': 'Lĩnh vực',
+    'cat.share.col_total': 'Số thủ tục',
+    'cat.share.col_online': 'Mức độ 3, 4',
+    'cat.share.col_full': 'Toàn trình',
+    'cat.share.col_partial': 'Một phần',
+    'cat.share.col_rate': 'Tỷ lệ',
+    'cat.share.col_target': 'Chỉ tiêu 50%',
+    'cat.share.yes': 'Đạt',
+    'cat.share.no': 'Chưa đạt',
   },
   en: {
     'cat.level.province': 'Province',
@@ -53,6 +66,19 @@ extend({
     'cat.role.leader': 'Leadership',
     'cat.role.clerk': 'Clerk',
     'cat.role.other': 'Other agency',
+    'cat.share.summary': '{online} of {total} procedures ({rate}) are offered online at level 3/4: {full} full, {partial} partial (Decree No. 42/2022/ND-CP). The plan’s target is at least 50% — {verdict}.',
+    'cat.share.met': 'met',
+    'cat.share.not_met': 'not met yet',
+    'cat.share.col_agency': 'Agency',
+    'cat.share.col_field': 'Field',
+    'cat.share.col_total': 'Procedures',
+    'cat.share.col_online': 'Level 3/4',
+    'cat.share.col_full': 'Full',
+    'cat.share.col_partial': 'Partial',
+    'cat.share.col_rate': 'Share',
+    'cat.share.col_target': '50% target',
+    'cat.share.yes': 'Met',
+    'cat.share.no': 'Not met',
   },
 });
 
@@ -84,4 +110,39 @@ export function moneyLabel(amount) {
 export function dateVN(d) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d || '');
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+}
+
+/* ---- the level 3/4 share (GET /api/v1/catalog/online-share) ------------ */
+
+export function sharePct(x) {
+  return `${(x * 100).toLocaleString(getLang() === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 })}%`;
+}
+
+/** The overall sentence: level 3/4 against the 50 % target, full / partial. */
+export function shareSummary(s) {
+  return t('cat.share.summary', {
+    online: s.total.online_3_4, total: s.total.procedures, rate: sharePct(s.total.share),
+    full: s.total.full, partial: s.total.partial,
+    verdict: t(s.total.meets_target ? 'cat.share.met' : 'cat.share.not_met'),
+  });
+}
+
+/** <thead> and <tbody> rows for a list of share rows (by_agency or by_field). */
+export function shareHead(firstCol) {
+  return h('thead', {}, h('tr', {},
+    h('th', { scope: 'col' }, t(firstCol)),
+    ...['total', 'online', 'full', 'partial', 'rate', 'target'].map((c) =>
+      h('th', { scope: 'col', class: c === 'target' ? '' : 'num' }, t(`cat.share.col_${c}`)))));
+}
+
+export function shareRows(rows) {
+  return rows.map((r) => h('tr', {},
+    h('th', { scope: 'row' }, r.name),
+    h('td', { class: 'num' }, String(r.procedures)),
+    h('td', { class: 'num' }, String(r.online_3_4)),
+    h('td', { class: 'num' }, String(r.full)),
+    h('td', { class: 'num' }, String(r.partial)),
+    h('td', { class: 'num' }, sharePct(r.share)),
+    h('td', {}, h('span', { class: `badge ${r.meets_target ? 'badge--result_ready' : 'badge--awaiting_supplement'}` },
+      t(r.meets_target ? 'cat.share.yes' : 'cat.share.no')))));
 }

@@ -3,7 +3,9 @@
 // this script fills the field and agency lists, reads the address, shows
 // the results with cursor paging and keeps the form in step.
 import { api, ApiError, createPager, extend, h, t } from '/shared/js/app.js';
-import { levelsLabel, onlineLabel, timeLabel } from './catalog-common.js';
+import {
+  levelsLabel, onlineLabel, shareRows, shareSummary, timeLabel,
+} from './catalog-common.js';
 
 extend({
   vi: {
@@ -30,6 +32,8 @@ extend({
     'procs.col_time': 'Thời hạn',
     'procs.col_online': 'Trực tuyến',
     'procs.none': 'Không tìm thấy thủ tục nào. Hãy thử từ khoá ngắn hơn hoặc bỏ bớt điều kiện.',
+    'procs.share_title': 'Dịch vụ công trực tuyến mức độ 3, 4',
+    'procs.share_by_agency': 'Tỷ lệ theo từng cơ quan',
   },
   en: {
     'procs.doc_title': 'Administrative procedures — motcua',
@@ -55,6 +59,8 @@ extend({
     'procs.col_time': 'Time limit',
     'procs.col_online': 'Online',
     'procs.none': 'No procedure found. Try a shorter word or fewer criteria.',
+    'procs.share_title': 'Online public services at level 3/4',
+    'procs.share_by_agency': 'Share by agency',
   },
 });
 
@@ -98,7 +104,9 @@ function row(p) {
     h('td', {}, onlineLabel(p.online)));
 }
 
+let lastItems = null;
 function render(items) {
+  lastItems = items;
   if (!items.length) {
     body.replaceChildren(h('tr', {}, h('td', { class: 'table__empty', colspan: '6' }, t('procs.none'))));
     return;
@@ -106,7 +114,31 @@ function render(items) {
   body.replaceChildren(...items.map(row));
 }
 
+// The level 3/4 share against the plan's 50 % target: overall, and per
+// agency behind a disclosure (a long table under the search results).
+let share = null;
+function renderShare() {
+  if (!share) return;
+  document.getElementById('procs-share-summary').textContent = shareSummary(share);
+  document.getElementById('procs-share-body').replaceChildren(...shareRows(share.by_agency));
+  document.getElementById('procs-share').hidden = false;
+}
+
+async function loadShare() {
+  try {
+    share = await api('catalog/online-share');
+    renderShare();
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err; // the figures are optional on this page
+  }
+}
+document.addEventListener('motcua:langchange', () => {
+  renderShare();
+  if (lastItems) render(lastItems);
+});
+
 async function main() {
+  loadShare();
   const url = new URLSearchParams(location.search);
   const query = new URLSearchParams();
   for (const k of PARAMS) {

@@ -5,10 +5,12 @@
 // for; the share of procedures online at level 3/4. The server checks every
 // permission; this page only leaves out what the caller may not do.
 import {
-  api, ApiError, clearProblem, createPager, extend, h, showProblem, t, vnParts,
+  api, ApiError, clearProblem, createPager, extend, getLang, h, showProblem, t, vnParts,
 } from '/shared/js/app.js';
 import { can, requireSession } from './staff.js';
-import { dateVN, LEVELS, CHANNELS } from '/portal/js/catalog-common.js';
+import {
+  dateVN, LEVELS, CHANNELS, shareRows, shareSummary,
+} from '/portal/js/catalog-common.js';
 
 extend({
   vi: {
@@ -18,11 +20,8 @@ extend({
     'catadm.title': 'Quản trị bộ thủ tục hành chính',
     'catadm.lead': 'Sửa thủ tục bằng cách công bố phiên bản mới có ngày hiệu lực và quyết định công bố; phiên bản cũ giữ nguyên cho các hồ sơ đã tiếp nhận. Mọi thay đổi được ghi vào nhật ký kiểm toán.',
     'catadm.share_title': 'Tỷ lệ thủ tục cung cấp trực tuyến mức độ 3, 4',
-    'catadm.share_summary': 'Hiện có {online} trên {total} thủ tục ({rate}) cung cấp trực tuyến mức độ 3, 4; chỉ tiêu của Kế hoạch là 50%.',
-    'catadm.share_field': 'Lĩnh vực',
-    'catadm.share_total': 'Số thủ tục',
-    'catadm.share_online': 'Mức độ 3, 4',
-    'catadm.share_rate': 'Tỷ lệ',
+    'catadm.share_by_agency': 'Theo cơ quan',
+    'catadm.share_by_field': 'Theo lĩnh vực',
     'catadm.find_title': 'Tìm thủ tục',
     'catadm.find_q': 'Tên hoặc mã thủ tục',
     'catadm.find_abolished': 'Chỉ thủ tục đã bãi bỏ',
@@ -80,6 +79,32 @@ extend({
     'catadm.history_item': 'Phiên bản {n} — hiệu lực từ {from}{to}: {decision}',
     'catadm.history_to': ' đến {to}',
     'catadm.changed': 'Thay đổi: {fields}',
+    // Labels this editor shares with the public procedure pages and the
+    // user list (those pages' scripts are not loaded here).
+    'proc.authority': 'Cơ quan thực hiện',
+    'proc.bundle': 'Thuộc nhóm liên thông',
+    'proc.channels': 'Cách thức nộp hồ sơ',
+    'proc.code': 'Mã thủ tục',
+    'proc.coop': 'Cơ quan phối hợp',
+    'proc.decision': 'Quyết định công bố',
+    'proc.field': 'Lĩnh vực',
+    'proc.history': 'Lịch sử thay đổi',
+    'proc.lead': 'Cơ quan chủ trì',
+    'proc.levels': 'Cấp thực hiện',
+    'proc.national_code': 'Mã trên Cơ sở dữ liệu quốc gia',
+    'proc.online': 'Mức độ dịch vụ công trực tuyến',
+    'proc.result': 'Kết quả thực hiện',
+    'proc.s_conditions': 'Yêu cầu, điều kiện',
+    'proc.s_docs': 'Thành phần, số lượng hồ sơ',
+    'proc.s_fees': 'Phí, lệ phí',
+    'proc.s_legal': 'Căn cứ pháp lý',
+    'proc.s_steps': 'Trình tự thực hiện',
+    'proc.s_time': 'Thời hạn giải quyết',
+    'proc.source': 'Ghi chú nguồn dữ liệu',
+    'proc.where': 'Nơi tiếp nhận hồ sơ',
+    'procs.col_code': 'Mã',
+    'procs.col_name': 'Tên thủ tục',
+    'staff.users.actions': 'Thao tác',
   },
   en: {
     'staff.breadcrumb': 'You are here',
@@ -88,11 +113,8 @@ extend({
     'catadm.title': 'Procedure catalogue administration',
     'catadm.lead': 'Change a procedure by publishing a new version with its effective date and publishing decision; the old version stays for the dossiers received under it. Every change is audited.',
     'catadm.share_title': 'Share of procedures online at level 3/4',
-    'catadm.share_summary': '{online} of {total} procedures ({rate}) are offered online at level 3/4; the plan’s target is 50%.',
-    'catadm.share_field': 'Field',
-    'catadm.share_total': 'Procedures',
-    'catadm.share_online': 'Level 3/4',
-    'catadm.share_rate': 'Share',
+    'catadm.share_by_agency': 'By agency',
+    'catadm.share_by_field': 'By field',
     'catadm.find_title': 'Find a procedure',
     'catadm.find_q': 'Procedure name or code',
     'catadm.find_abolished': 'Abolished procedures only',
@@ -122,6 +144,59 @@ extend({
     'catadm.history_item': 'Version {n} — in force from {from}{to}: {decision}',
     'catadm.history_to': ' to {to}',
     'catadm.changed': 'Changed: {fields}',
+    'catadm.national_hint': 'Like 1.001612; leave empty until checked against the national database.',
+    'catadm.codes_hint': 'Agency identifiers separated by commas (for example 000.00.04.H19). Leave empty when every district or commune people’s committee performs it.',
+    'catadm.codes_only_hint': 'Agency identifiers separated by commas.',
+    'catadm.unit': 'Unit',
+    'catadm.unit_day': 'Working days',
+    'catadm.unit_hour': 'Working hours',
+    'catadm.cutoff': 'Cut-off time for receiving dossiers',
+    'catadm.time_note': 'Note on the time limit',
+    'catadm.fee_note': 'Note on fees and charges',
+    'catadm.documents_hint': 'JSON: [{"name", "originals", "copies", "required", "form", "note"}]',
+    'catadm.fees_hint': 'JSON: [{"kind": "fee" or "charge", "name", "amount" (VND, null when not known), "per", "collector", "note"}]',
+    'catadm.steps': 'Internal processing steps',
+    'catadm.steps_hint': 'JSON: [{"name", "unit", "role": receiver|specialist|leader|clerk|other, "hours", "note"}]; the hours may not add up to more than the time limit.',
+    'catadm.legal_hint': 'JSON: [{"ref", "title", "issued_on" (YYYY-MM-DD or null), "issuer"}]',
+    'catadm.publish': 'Publishing the version',
+    'catadm.effective_from': 'In force from',
+    'catadm.change_note': 'What changed',
+    'catadm.agency_code': 'Identifier (QCVN 102)',
+    'catadm.agency_name': 'Agency name',
+    'catadm.agency_short': 'Short name',
+    'catadm.agency_en': 'Name in English',
+    'catadm.agency_phone': 'Telephone',
+    'catadm.agency_email': 'E-mail',
+    'catadm.agency_address': 'Address',
+    'catadm.agency_website': 'Website',
+    'catadm.agency_hours': 'Office hours',
+    'catadm.agency_desk': 'Is a one-stop desk (receives dossiers)',
+    'catadm.agency_receives': 'Receives dossiers for these agencies',
+    // Shared with the public procedure pages and the user list.
+    'proc.authority': 'Competent authority',
+    'proc.bundle': 'Interlinked group',
+    'proc.channels': 'Channels',
+    'proc.code': 'Procedure code',
+    'proc.coop': 'Co-operating agencies',
+    'proc.decision': 'Publishing decision',
+    'proc.field': 'Field',
+    'proc.history': 'Change history',
+    'proc.lead': 'Lead agency',
+    'proc.levels': 'Level',
+    'proc.national_code': 'National database code',
+    'proc.online': 'Online service level',
+    'proc.result': 'Result',
+    'proc.s_conditions': 'Requirements and conditions',
+    'proc.s_docs': 'Required documents',
+    'proc.s_fees': 'Fees and charges',
+    'proc.s_legal': 'Legal basis',
+    'proc.s_steps': 'Steps',
+    'proc.s_time': 'Time limit',
+    'proc.source': 'Notes on the data source',
+    'proc.where': 'Where to submit',
+    'procs.col_code': 'Code',
+    'procs.col_name': 'Procedure',
+    'staff.users.actions': 'Actions',
   },
 });
 
@@ -161,15 +236,17 @@ const el = (name, f = form) => f.elements.namedItem(name);
 
 /* ---- online share ---------------------------------------------------- */
 
+let share = null;
+function renderShare() {
+  if (!share) return;
+  document.getElementById('share-summary').textContent = shareSummary(share);
+  document.getElementById('share-agency-body').replaceChildren(...shareRows(share.by_agency));
+  document.getElementById('share-field-body').replaceChildren(...shareRows(share.by_field));
+}
+
 async function loadShare() {
-  const s = await api('catalog/online-share');
-  const pct = (x) => `${(x * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`;
-  document.getElementById('share-summary').textContent = t('catadm.share_summary', {
-    online: s.total.online_3_4, total: s.total.procedures, rate: pct(s.total.share),
-  });
-  document.getElementById('share-body').replaceChildren(...s.by_field.map((f) => h('tr', {},
-    h('td', {}, f.name), h('td', { class: 'num' }, String(f.procedures)),
-    h('td', { class: 'num' }, String(f.online_3_4)), h('td', { class: 'num' }, pct(f.share)))));
+  share = await api('catalog/online-share');
+  renderShare();
 }
 
 /* ---- finding ----------------------------------------------------------- */
@@ -186,6 +263,14 @@ function findRow(p) {
 }
 
 let pager = null;
+let findItems = [];
+// Rows are built in the current language; a language switch rebuilds them.
+function renderFind() {
+  const body = document.getElementById('find-body');
+  body.replaceChildren(...(findItems.length ? findItems.map(findRow)
+    : [h('tr', {}, h('td', { class: 'table__empty', colspan: '4' }, t('catadm.none')))]));
+}
+
 function search() {
   const f = document.getElementById('find-form');
   const q = new URLSearchParams();
@@ -199,11 +284,7 @@ function search() {
       if (cursor) qq.set('cursor', cursor);
       return api(`procedures?${qq}`);
     },
-    render: (items) => {
-      const body = document.getElementById('find-body');
-      body.replaceChildren(...(items.length ? items.map(findRow)
-        : [h('tr', {}, h('td', { class: 'table__empty', colspan: '4' }, t('catadm.none')))]));
-    },
+    render: (items) => { findItems = items; renderFind(); },
     onError: fail,
   });
   return pager.load();
@@ -302,6 +383,16 @@ async function openProcedure(code) {
   el('name').focus();
 }
 
+// The editor's title and button depend on what is open; after a language
+// switch (which resets the marked elements) they are set again.
+function editorLabels() {
+  if (editor.hidden) return;
+  document.getElementById('editor-title').textContent = current
+    ? t('catadm.editor_edit', { code: current.code, n: current.versions })
+    : t('catadm.editor_new');
+  document.getElementById('pf-submit').textContent = t(current ? 'catadm.save' : 'catadm.create');
+}
+
 function newProcedure() {
   current = null;
   clearProblem(form);
@@ -394,7 +485,14 @@ async function saveAgency(e) {
 async function main() {
   me = await requireSession();
   const fields = await api('fields');
-  el('field').replaceChildren(...fields.items.map((f) => h('option', { value: f.code }, f.name)));
+  const fillFields = () => {
+    const keep = el('field').value;
+    el('field').replaceChildren(...fields.items.map((f) => h('option', { value: f.code },
+      getLang() === 'en' && f.name_en ? f.name_en : f.name)));
+    if (keep) el('field').value = keep;
+  };
+  fillFields();
+  document.addEventListener('motcua:langchange', () => { fillFields(); renderShare(); renderFind(); editorLabels(); });
   if (!can(me, 'catalog.write')) {
     for (const b of form.querySelectorAll('.form-actions button[type="submit"]')) b.hidden = true;
   }
@@ -405,9 +503,7 @@ async function main() {
   abolishForm.addEventListener('submit', abolish);
   document.getElementById('agency-find').addEventListener('submit', openAgency);
   agencyForm.addEventListener('submit', saveAgency);
-  const tasks = [search()];
-  if (can(me, 'report.read')) tasks.push(loadShare());
-  await Promise.all(tasks);
+  await Promise.all([search(), loadShare()]);
 }
 
 main().catch(fail);

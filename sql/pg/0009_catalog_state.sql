@@ -1,0 +1,11 @@
+-- The catalogue's version counter (PostgreSQL dialect; same table and
+-- columns as sql/sqlite/0009_catalog_state.sql).  Every catalogue write
+-- transaction adds one to version (src/catalog/store.c, cat_audit), so a
+-- server process that keeps answers derived from the catalogue (the search
+-- cache, src/catalog/cache.c) knows they are stale when the number moved —
+-- whichever process on the same database made the change.
+CREATE TABLE catalog_state (
+  id BIGINT PRIMARY KEY CHECK (id = 1),
+  version BIGINT NOT NULL
+);
+INSERT INTO catalog_state (id, version) VALUES (1, 1);
