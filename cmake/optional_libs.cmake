@@ -4,3 +4,7 @@
 # auth: argon2id password hashing (OWASP's first choice).
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 target_link_libraries(motcua_lib PUBLIC PkgConfig::ARGON2)
+
+# dossier: QR codes of the public lookup link on receipts (libqrencode).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+target_link_libraries(motcua_lib PUBLIC PkgConfig::QRENCODE)

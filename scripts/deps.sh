@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 what=${1:-test}
 
 build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev
-  libsqlite3-dev libpq-dev libssl-dev libargon2-dev libcurl4-openssl-dev"
+  libsqlite3-dev libpq-dev libssl-dev libargon2-dev libcurl4-openssl-dev
+  libqrencode-dev"
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev postgresql chromium curl sqlite3"
 bench_pkgs="wrk nginx-light postgresql"
 
