@@ -8,3 +8,6 @@ target_link_libraries(motcua_lib PUBLIC PkgConfig::ARGON2)
 # report: XLSX exports of the official statistics (officials live in Excel).
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 target_link_libraries(motcua_lib PUBLIC PkgConfig::XLSXWRITER)
+# dossier: QR codes of the public lookup link on receipts (libqrencode).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+target_link_libraries(motcua_lib PUBLIC PkgConfig::QRENCODE)

@@ -10,7 +10,7 @@ what=${1:-test}
 
 build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev
   libsqlite3-dev libpq-dev libssl-dev libargon2-dev libcurl4-openssl-dev
-  libxlsxwriter-dev"
+  libxlsxwriter-dev libqrencode-dev"
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev postgresql chromium curl sqlite3
   unzip"
 bench_pkgs="wrk nginx-light postgresql"

@@ -298,24 +298,30 @@ event_cmp(const void *a, const void *b)
 	return x->seq - y->seq;
 }
 
-/* A working instant about `days_ago` days before now (07:45-16:30). */
+/* A working instant about `days_ago` days before now (07:45-16:30), never
+ * after now: a dossier whose reception lies in the future would never be
+ * received, and the demo would hold fewer dossiers than asked for. */
 static int64_t
 demo_start(struct calendar *cal, int64_t now, int days_ago)
 {
 	struct civil c;
-	int64_t day;
+	int64_t day, t;
 
 	time_to_vn(now, &c);
 	day = time_days_from_civil(c.year, c.month, c.day) - days_ago;
-	while (calendar_is_workday(cal, day) == 0)
-		day--;
-	time_civil_from_days(day, &c.year, &c.month, &c.day);
-	c.hour = rnd_int(7, 16);
-	c.min = c.hour == 7 ? rnd_int(45, 59) : rnd_int(0, 59);
-	if (c.hour == 16)
-		c.min = rnd_int(0, 30);
-	c.sec = rnd_int(0, 59);
-	return time_from_vn(&c);
+	for (;;) {
+		while (calendar_is_workday(cal, day) == 0)
+			day--;
+		time_civil_from_days(day, &c.year, &c.month, &c.day);
+		c.hour = rnd_int(7, 16);
+		c.min = c.hour == 7 ? rnd_int(45, 59) : rnd_int(0, 59);
+		if (c.hour == 16)
+			c.min = rnd_int(0, 30);
+		c.sec = rnd_int(0, 59);
+		if ((t = time_from_vn(&c)) <= now)
+			return t;
+		day--; /* later today: take an earlier working day */
+	}
 }
 
 static void
@@ -592,7 +598,7 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 	struct demo_event *ev = NULL;
 	int64_t now = clock_now();
 	char today[16];
-	int ng, nev = 0, failed = 0, rc = -1;
+	int ng, nev = 0, failed = 0, made = 0, rc = -1;
 	int per_status[DS__MAX] = { 0 };
 
 	demo_rng = opts != NULL && opts->seed != 0 ? opts->seed : 0x6d6f74637561ULL;
@@ -687,8 +693,11 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 
 		if (st < DS__MAX)
 			per_status[st]++;
+		if (d[i].code[0] != '\0')
+			made++;
 	}
-	fprintf(out, "demo: %d hồ sơ (%d lỗi):", count, failed);
+	/* What was made, not what was asked for. */
+	fprintf(out, "demo: %d hồ sơ (%d lỗi):", made, failed);
 	for (int s = 0; s < DS__MAX; s++)
 		fprintf(out, " %s=%d", dossier_status_name((enum dossier_status)s), per_status[s]);
 	fputc('\n', out);

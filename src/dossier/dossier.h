@@ -155,6 +155,19 @@ int dossier_lookup_key_valid(const char *s);
 enum db_rc dossier_counter_next(struct db_conn *c, int64_t agency_id, const char *period,
     int64_t *n);
 
+/* ---- QR code of the lookup address (qr.c) ----------------------------- */
+
+#define DOSSIER_QR_QUIET 4 /* modules of white border around the code */
+#define DOSSIER_QR_TEXT_MAX 1024 /* bytes encoded at most */
+
+/* The QR code of text (error correction M, 8-bit mode, case kept) as an
+ * SVG document: viewBox of width + 2 * DOSSIER_QR_QUIET units, a white
+ * square, then one path whose subpaths "M{x},{y}h{n}v1h-{n}z" are the
+ * horizontal runs of dark modules (x, y include the quiet zone).  0 with
+ * the document in *out (initialised here; the caller buf_free()s it), or
+ * -1 (nothing to free) for empty or too long text or a libqrencode error. */
+int dossier_qr_svg(const char *text, struct buf *out);
+
 /* ---- context, errors, input --------------------------------------------- */
 
 /* Who acts, when, on which connection.  who may be NULL for the system

@@ -204,5 +204,10 @@ void dossier_http_action(struct req *r, struct resp *w);
 void dossier_http_list(struct req *r, struct resp *w);
 void dossier_http_get(struct req *r, struct resp *w);
 void dossier_http_public(struct req *r, struct resp *w);
+/* GET .../{code}/qr.svg (qr.c), .../{code}/candidates and
+ * /api/v1/public/dossier-labels (candidates.c). */
+void dossier_http_qr(struct req *r, struct resp *w);
+void dossier_http_candidates(struct req *r, struct resp *w);
+void dossier_http_labels(struct req *r, struct resp *w);
 
 #endif

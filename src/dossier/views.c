@@ -541,8 +541,8 @@ dossier_receipt_json(struct dossier_ctx *x, struct dossier *d, json_t **out)
 		    d->time_unit, "text", limit_text(x, d)), "received_at",
 		    dossier_time_json(d->received_at), "received_at_text",
 		    dossier_time_text(x->arena, d->received_at), "due_at",
-		    dossier_time_json(d->due_at), "due_at_text", dossier_time_text(x->arena, d->due_at),
-		    "return_method", d->return_method, "return_place", return_place(x, d),
+		    dossier_time_json(d->legal_due_at), "due_at_text",
+		    dossier_time_text(x->arena, d->legal_due_at), "return_method", d->return_method, "return_place", return_place(x, d),
 		    "register", d->register_seq ? json_pack("{s:s, s:I}", "book", d->register_book,
 		    "number", (json_int_t)d->register_seq) : json_null(), "register_no",
 		    register_no_json(x, d), "receiver", d->receiver_name, "copies", 2));
@@ -581,19 +581,42 @@ out:
 	return rc;
 }
 
-/* Mẫu 04 data when an apology was given. */
+/* Mẫu 04 (Phiếu xin lỗi và hẹn lại ngày trả kết quả) when an apology was
+ * given: to the applicant; received on, code, request, the due time the
+ * receipt promised (the legal one: an apology never moves it); the reason;
+ * the new due time; the agency whose head signs — the deciding agency, the
+ * desk when there is none — and the official who recorded it (from the
+ * history, hist as history_json built it). */
 static json_t *
-apology_json(struct dossier_ctx *x, const struct dossier *d)
+apology_json(struct dossier_ctx *x, const struct dossier *d, json_t *hist)
 {
+	const char *officer = "";
+	json_t *h, *o;
+	size_t i;
+
 	if (d->apologized_at == 0)
 		return json_null();
-	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:o, s:s, s:o, s:s}",
+	json_array_foreach(hist, i, h)
+		if (strcmp(json_string_value(json_object_get(h, "action")), "apologize") == 0)
+			officer = json_string_value(json_object_get(json_object_get(h, "actor"),
+			    "name"));
+	o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:s}",
 	    "form", "04", "title", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "issued_at",
-	    dossier_time_json(d->apologized_at), "code", d->code, "request", d->procedure_name,
-	    "received_at", dossier_time_json(d->received_at), "received_at_text",
+	    dossier_time_json(d->apologized_at), "issued_at_text",
+	    dossier_time_text(x->arena, d->apologized_at), "code", d->code, "request",
+	    d->procedure_name, "procedure_code", d->procedure_code, "received_at",
+	    dossier_time_json(d->received_at), "received_at_text",
 	    dossier_time_text(x->arena, d->received_at), "original_due_at",
-	    dossier_time_json(d->legal_due_at), "reason", d->apology_reason, "new_due_at",
-	    dossier_time_json(d->due_at), "new_due_at_text", dossier_time_text(x->arena, d->due_at));
+	    dossier_time_json(d->legal_due_at), "original_due_at_text",
+	    dossier_time_text(x->arena, d->legal_due_at));
+	json_object_update_new(o, json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:s}",
+	    "reason", d->apology_reason, "new_due_at", dossier_time_json(d->due_at),
+	    "new_due_at_text", dossier_time_text(x->arena, d->due_at), "time_limit",
+	    limit_text(x, d), "applicant", applicant_json(d, 0), "agency",
+	    d->lead_code[0] ? agency_json(d->lead_code, d->lead_name) :
+	    agency_json(d->agency_code, d->agency_name), "desk", agency_json(d->agency_code,
+	    d->agency_name), "officer", officer ? officer : ""));
+	return o;
 }
 
 enum db_rc
@@ -643,7 +666,7 @@ dossier_json(struct dossier_ctx *x, struct dossier *d, json_t **out)
 	    (json_int_t)d->appraisal_supplements, "finished_at", dossier_time_json(d->finished_at),
 	    "result", class_json(d->result_class, x->en), "returned_at",
 	    dossier_time_json(d->returned_at), "closed_at", dossier_time_json(d->closed_at),
-	    "apology", apology_json(x, d)));
+	    "apology", apology_json(x, d, hist)));
 	json_object_update_new(o, json_pack("{s:o, s:o, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "due_soon_at", dossier_time_json(d->due_soon_at), "overdue_at",
 	    dossier_time_json(d->overdue_at), "overdue", overdue, "reason", d->reason, "documents",
@@ -1018,5 +1041,8 @@ const struct route dossier_routes[] = {
 	{ HTTP_GET, "/api/v1/dossiers/{code}", dossier_http_get, ACT_DOSSIER_READ },
 	{ HTTP_POST, "/api/v1/dossiers/{code}/actions", dossier_http_action, ACT_DOSSIER_READ },
 	{ HTTP_GET, "/api/v1/public/dossiers/{code}", dossier_http_public, ACT_PUBLIC },
+	{ HTTP_GET, "/api/v1/dossiers/{code}/qr.svg", dossier_http_qr, ACT_DOSSIER_READ },
+	{ HTTP_GET, "/api/v1/dossiers/{code}/candidates", dossier_http_candidates, ACT_DOSSIER_READ },
+	{ HTTP_GET, "/api/v1/public/dossier-labels", dossier_http_labels, ACT_PUBLIC },
 };
 const size_t dossier_nroutes = CORE_NELEM(dossier_routes);

@@ -981,6 +981,278 @@ test_audit_verifies(void **state)
 	cli_res_free(&r);
 }
 
+/* ---- the receipt's QR code (GET .../qr.svg) --------------------------------------- */
+
+/* Assert r is the SVG dossier_qr_svg() makes of base + the lookup path. */
+static void
+expect_qr(struct http_res *r, const char *base, const char *code, const char *key)
+{
+	char *url = harness_strdupf("%s/portal/lookup.html?code=%s&key=%s", base, code, key);
+	struct buf want;
+
+	expect(r, 200);
+	assert_string_equal(http_header(r, "Content-Type"), "image/svg+xml");
+	assert_string_equal(http_header(r, "Cache-Control"), "no-store");
+	assert_int_equal(dossier_qr_svg(url, &want), 0);
+	if (r->len != want.len || memcmp(r->body, want.data, want.len) != 0)
+		fail_msg("the QR code is not that of %s:\n%s", url, r->body);
+	buf_free(&want);
+	free(url);
+}
+
+static void
+test_receipt_qr(void **state)
+{
+	static const char *const args_url[] = { "--data", data_arg, "--calendar_sync_seconds", "0",
+		"--dossier_scan_seconds", "0", "--session_idle_timeout", "86400", FAST_ARGON,
+		"--public_url", "https://dichvucong.example.gov.vn/", NULL };
+	struct http_res *r, *d;
+	char code[32], key[16], *path;
+
+	(void)state;
+	at(NULL);
+	receive("DOS-T1", code);
+	d = get_as(W_RCV, code);
+	expect(d, 200);
+	snprintf(key, sizeof(key), "%s", jstr(d->json, "lookup_key"));
+	http_res_free(d);
+	path = harness_strdupf("/api/v1/dossiers/%s/qr.svg", code);
+	/* The request's own site: the desk prints from the address citizens use. */
+	r = as(W_RCV, "GET", path, NULL);
+	expect_qr(r, g->base, code, key);
+	assert_security_headers(r);
+	http_res_free(r);
+	/* The deciding agency's staff and the inspector see it; nobody else. */
+	r = as(W_SPC, "GET", path, NULL);
+	expect(r, 200);
+	http_res_free(r);
+	r = as(W_RCV_O, "GET", path, NULL);
+	assert_problem(r, 404, NULL);
+	http_res_free(r);
+	r = http_get(g, path);
+	assert_problem(r, 401, NULL);
+	http_res_free(r);
+	r = as(W_RCV, "GET", "/api/v1/dossiers/000.00.01.H19-200101-9999/qr.svg", NULL);
+	assert_problem(r, 404, NULL);
+	http_res_free(r);
+	/* With public_url set, the code carries it (without the trailing slash). */
+	at_args(NULL, args_url);
+	r = as(W_RCV, "GET", path, NULL);
+	expect_qr(r, "https://dichvucong.example.gov.vn", code, key);
+	http_res_free(r);
+	at(NULL);
+	free(path);
+}
+
+/* ---- who can take the next step (GET .../candidates) ------------------------------ */
+
+/* The usernames of a candidates answer, "a,b,", and assert each item has
+ * exactly the members it may have (no contact data). */
+static char *
+cand_names(struct http_res *r)
+{
+	static const char *const keys[] = { "username", "name", "role", "role_label", "agency" };
+	char out[512] = "";
+	json_t *it;
+	size_t i;
+
+	expect(r, 200);
+	json_array_foreach(json_object_get(r->json, "items"), i, it) {
+		assert_int_equal(json_object_size(it), CORE_NELEM(keys));
+		for (size_t k = 0; k < CORE_NELEM(keys); k++)
+			assert_non_null(json_object_get(it, keys[k]));
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s,", jstr(it, "username"));
+	}
+	return harness_strdupf("%s", out);
+}
+
+static void
+test_candidates(void **state)
+{
+	struct http_res *r;
+	char code[32], *path, *names;
+
+	(void)state;
+	at(NULL);
+	receive("DOS-T1", code);
+	path = harness_strdupf("/api/v1/dossiers/%s/candidates?action=forward", code);
+	/* At the desk: step 2 is the specialist's, at the deciding agency. */
+	r = as(W_RCV, "GET", path, NULL);
+	names = cand_names(r);
+	assert_string_equal(names, "cv_lead,");
+	assert_int_equal(jint(json_object_get(r->json, "step"), "seq"), 2);
+	assert_string_equal(sub(r->json, "step", "role"), "specialist");
+	assert_string_equal(sub(r->json, "agency", "code"), C_LEAD);
+	assert_string_equal(sub(json_array_get(json_object_get(r->json, "items"), 0), "agency",
+	    "code"), C_LEAD);
+	assert_string_equal(jstr(json_array_get(json_object_get(r->json, "items"), 0),
+	    "role_label"), "Chuyên viên xử lý");
+	http_res_free(r);
+	free(names);
+	/* Out of scope: 404 like the dossier. */
+	r = as(W_RCV_O, "GET", path, NULL);
+	assert_problem(r, 404, NULL);
+	http_res_free(r);
+	free(path);
+	/* assign is not possible before the dossier is forwarded. */
+	path = harness_strdupf("/api/v1/dossiers/%s/candidates?action=assign", code);
+	r = as(W_RCV, "GET", path, NULL);
+	assert_problem(r, 422, "unprocessable");
+	http_res_free(r);
+	free(path);
+	path = harness_strdupf("/api/v1/dossiers/%s/candidates?action=approve", code);
+	r = as(W_RCV, "GET", path, NULL);
+	assert_problem(r, 400, "validation");
+	assert_invalid_param(r, "action");
+	http_res_free(r);
+	free(path);
+	/* Every candidate is accepted by the action. */
+	act_ok(W_RCV, code, "forward", "\"to_user\": \"cv_lead\"");
+	path = harness_strdupf("/api/v1/dossiers/%s/candidates?action=assign", code);
+	r = as(W_SPC, "GET", path, NULL);
+	names = cand_names(r);
+	assert_string_equal(names, "cv_lead,");
+	http_res_free(r);
+	free(names);
+	free(path);
+	path = harness_strdupf("/api/v1/dossiers/%s/candidates?action=forward", code);
+	r = as(W_SPC, "GET", path, NULL);
+	names = cand_names(r);
+	assert_string_equal(names, "ld_lead,");
+	assert_string_equal(sub(r->json, "step", "role"), "leader");
+	http_res_free(r);
+	free(names);
+	act_ok(W_SPC, code, "forward", "\"to_user\": \"ld_lead\"");
+	act_ok(W_LDR, code, "approve", "");
+	/* The last step: no next step to forward to. */
+	r = as(W_CLK, "GET", path, NULL);
+	assert_problem(r, 422, "unprocessable");
+	http_res_free(r);
+	free(path);
+}
+
+/* ---- the label table (GET /api/v1/public/dossier-labels) -------------------------- */
+
+static void
+test_labels(void **state)
+{
+	struct http_res *r = http_get(g, "/api/v1/public/dossier-labels");
+	json_t *st, *it;
+	size_t i;
+	int seen = 0;
+
+	(void)state;
+	expect(r, 200);
+	st = json_object_get(r->json, "statuses");
+	assert_int_equal(json_array_size(st), DS__MAX);
+	assert_int_equal(json_array_size(json_object_get(r->json, "actions")), DA__MAX);
+	json_array_foreach(st, i, it) {
+		assert_string_equal(jstr(it, "code"), dossier_status_name((enum dossier_status)i));
+		assert_string_equal(jstr(it, "vi"), dossier_status_label((enum dossier_status)i, 0));
+		assert_string_equal(jstr(it, "en"), dossier_status_label((enum dossier_status)i, 1));
+		if (strcmp(jstr(it, "code"), "processing") == 0) {
+			assert_string_equal(jstr(it, "vi"), "Đang giải quyết");
+			assert_false(json_is_true(json_object_get(it, "terminal")));
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 1);
+	http_res_free(r);
+}
+
+/* ---- Mẫu 04: the apology's data ------------------------------------------------------ */
+
+static void
+test_apology_form(void **state)
+{
+	struct http_res *r;
+	json_t *a;
+	char code[32];
+
+	(void)state;
+	at("2025-06-02T09:00:00+07:00"); /* Monday; due Monday 9/6 17:00 */
+	receive("DOS-T1", code);
+	act_ok(W_RCV, code, "forward", "\"to_user\": \"cv_lead\"");
+	r = get_as(W_SPC, code);
+	assert_true(json_is_null(json_object_get(r->json, "apology")));
+	http_res_free(r);
+	at("2025-06-05T10:00:00+07:00");
+	act_ok(W_SPC, code, "apologize", "\"reason\": \"Cần xác minh thêm tại địa phương\","
+	    " \"new_due_at\": \"2025-06-12T16:00:00+07:00\"");
+	r = get_as(W_SPC, code);
+	a = json_object_get(r->json, "apology");
+	assert_string_equal(jstr(a, "form"), "04");
+	assert_string_equal(jstr(a, "title"), "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ");
+	assert_string_equal(jstr(a, "code"), code);
+	assert_string_equal(jstr(a, "request"), "Cấp Phiếu lý lịch tư pháp");
+	assert_string_equal(jstr(a, "procedure_code"), "DOS-T1");
+	assert_string_equal(sub(a, "applicant", "name"), "Nguyễn Thị Bích Ngọc");
+	assert_string_equal(sub(a, "applicant", "address"),
+	    "Số 12 đường Phan Chu Trinh, phường Quyết Thắng");
+	assert_null(json_object_get(json_object_get(a, "applicant"), "id_number"));
+	assert_string_equal(jstr(a, "received_at_text"), "09 giờ 00 phút, ngày 02/06/2025");
+	assert_string_equal(jstr(a, "original_due_at"), "2025-06-09T17:00:00+07:00");
+	assert_string_equal(jstr(a, "original_due_at_text"), "17 giờ 00 phút, ngày 09/06/2025");
+	assert_string_equal(jstr(a, "new_due_at_text"), "16 giờ 00 phút, ngày 12/06/2025");
+	assert_string_equal(jstr(a, "issued_at_text"), "10 giờ 00 phút, ngày 05/06/2025");
+	assert_string_equal(jstr(a, "reason"), "Cần xác minh thêm tại địa phương");
+	assert_string_equal(sub(a, "agency", "name"), "Sở Tư pháp");
+	assert_string_equal(sub(a, "desk", "name"), "Trung tâm Phục vụ hành chính công tỉnh");
+	assert_string_equal(jstr(a, "officer"), "Cán Bộ Thử Nghiệm");
+	assert_string_equal(jstr(a, "time_limit"), "05 ngày làm việc");
+	/* The receipt reprinted after the apology keeps the time it promised. */
+	assert_string_equal(sub(r->json, "receipt", "due_at"), "2025-06-09T17:00:00+07:00");
+	expect_field(r, "due_at", "2025-06-12T16:00:00+07:00");
+	http_res_free(r);
+	at(NULL);
+}
+
+/* ---- demo data: exactly the number asked for ----------------------------------------- */
+
+static int64_t
+count_dossiers(void)
+{
+	int64_t n = 0;
+	char *path = harness_strdupf("/api/v1/dossiers?limit=500");
+
+	for (;;) {
+		struct http_res *r = as(W_ADM, "GET", path, NULL);
+		json_t *next;
+
+		expect(r, 200);
+		n += (int64_t)json_array_size(json_object_get(r->json, "items"));
+		next = json_object_get(r->json, "next_cursor");
+		free(path);
+		path = json_is_string(next) ? harness_strdupf("/api/v1/dossiers?limit=500&cursor=%s",
+		    json_string_value(next)) : NULL;
+		http_res_free(r);
+		if (path == NULL)
+			return n;
+	}
+}
+
+static void
+test_demo_count(void **state)
+{
+	struct cli_res r;
+	int64_t before, after;
+
+	(void)state;
+	at(NULL);
+	before = count_dossiers();
+	/* Early on a Monday: a story starting "today" must not start later today. */
+	setenv("MOTCUA_NOW", "2025-03-03T07:50:00+07:00", 1);
+	motcua_run((const char *const[]){ "dossier", "demo", "--count", "40", "--days", "20",
+	    "--db", srv_db_url(g), "--data", data_arg, NULL }, &r, 120000);
+	unsetenv("MOTCUA_NOW");
+	if (r.status != 0)
+		fail_msg("dossier demo failed (%d): %s%s", r.status, r.out, r.err);
+	assert_non_null(strstr(r.out, "demo: 40 hồ sơ (0 lỗi)"));
+	cli_res_free(&r);
+	after = count_dossiers();
+	assert_int_equal(after - before, 40);
+}
+
 int
 main(void)
 {
@@ -1000,6 +1272,11 @@ main(void)
 		cmocka_unit_test(test_optimistic_lock),
 		cmocka_unit_test(test_public_rate_limit),
 		cmocka_unit_test(test_audit_verifies),
+		cmocka_unit_test(test_receipt_qr),
+		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_apology_form),
+		cmocka_unit_test(test_demo_count),
 	};
 
 	return HARNESS_RUN(tests, group_setup, group_teardown);

@@ -2,7 +2,10 @@
 // (/portal/lookup.html) from the receipt's link and by hand, with the same
 // message for an unknown code and a wrong key, and 429 explained; the work
 // queue (/staff/dossiers.html) in the server's urgency order with its
-// filters and paging. Data comes from the CLI: `motcua seed`, `motcua
+// filters and paging; the dossier page's actions with the picker of
+// officials, the receipt with its QR code, Mẫu 04 after an apology, slips
+// on one A5 sheet; the status labels against the server's table; the
+// home page's quick lookup. Data comes from the CLI: `motcua seed`, `motcua
 // dossier demo` (its officials' passwords are printed once), then a code
 // and its key from `motcua dossier list` / `motcua dossier show`.
 import { describe, it, before, after } from 'node:test';
@@ -50,6 +53,12 @@ function excuse(problems, allow) {
 }
 
 const PW = 'Mật-khẩu-trình-duyệt-2025';
+
+/** Sheets of A5 paper the page prints on (page.pdf with format A5, print media). */
+async function sheets(page) {
+  const pdf = (await page.pdf({ format: 'A5' })).toString('latin1');
+  return pdf.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+}
 
 /** 401s a staff page provokes on purpose ("am I signed in?" before signing in). */
 const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
@@ -151,7 +160,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
       assert.equal(await page.getByLabel('Mã tra cứu').inputValue(), demo.lookup_key);
       assert.equal(await page.locator('#lookup-result-code').innerText(), demo.code);
       const summary = page.locator('#lookup-summary');
-      await summary.locator('.badge--processing').filter({ hasText: 'Đang xử lý' }).waitFor();
+      await summary.locator('.badge--processing').filter({ hasText: 'Đang giải quyết' }).waitFor();
       const text = await summary.innerText();
       assert.ok(text.includes(demo.procedure.name), 'procedure name missing');
       assert.match(text, /Ngày tiếp nhận\s+\d\d\/\d\d\/\d{4} \d\d:\d\d/);
@@ -229,14 +238,25 @@ describe('dossier pages', { concurrency: 1 }, () => {
       viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
     });
     try {
-      // The home page's quick lookup sends ?code=…&secret=….
-      await page.goto(`${server.url}/portal/lookup.html?${new URLSearchParams({ code: demo.code, secret: demo.lookup_key })}`);
+      // The home page's quick lookup sends the code and the key, as the lookup page does.
+      await page.goto(`${server.url}/`);
+      const quick = page.locator('form[aria-labelledby="quick-lookup-title"]');
+      assert.match(await quick.locator('#ql-key-hint').innerText(), /8 ký tự in trên giấy tiếp nhận/);
+      assert.doesNotMatch(await quick.innerText(), /điện thoại/, 'the form offers phone digits the server does not accept');
+      await quick.getByLabel('Mã hồ sơ').fill(demo.code);
+      await quick.getByLabel('Mã tra cứu').fill(demo.lookup_key.toLowerCase());
+      await quick.getByRole('button', { name: 'Tra cứu' }).tap();
+      await page.waitForURL(/\/portal\/lookup\.html\?/);
+      const sent = new URL(page.url()).searchParams;
+      assert.deepEqual([...sent.keys()].sort(), ['code', 'key']);
+      assert.equal(sent.get('code'), demo.code);
       await page.locator('#lookup-result').waitFor();
+      assert.equal(await page.locator('#lookup-result-code').innerText(), demo.code);
       assert.equal(await hasHorizontalScroll(page), false, 'the lookup scrolls sideways at 375 px');
       await checkA11y(page);
       await page.getByRole('button', { name: 'English' }).tap();
       assert.equal(await page.locator('h1').innerText(), 'Track a dossier');
-      await page.locator('#lookup-summary .badge--processing').filter({ hasText: 'Processing' }).waitFor();
+      await page.locator('#lookup-summary .badge--processing').filter({ hasText: 'Being processed' }).waitFor();
       assert.match(await page.locator('#lookup-summary').innerText(), /Result due/);
       assert.match(await page.locator('#lookup-timeline li').first().innerText(), /Receive/);
       assert.equal(await hasHorizontalScroll(page), false, 'the lookup scrolls sideways in English');
@@ -426,10 +446,20 @@ describe('dossier pages', { concurrency: 1 }, () => {
       await p.getByRole('button', { name: 'Chuyển bước tiếp theo' }).click();
       const form = p.locator('#dos-action-form');
       await form.getByRole('heading', { name: 'Xác nhận thao tác: Chuyển bước tiếp theo' }).waitFor();
-      await form.getByLabel('Tên đăng nhập của cán bộ nhận hồ sơ').fill('chuyenvien');
+      // The picker offers the specialists of the agency doing step 2, nobody else.
+      const picker = form.getByLabel('Cán bộ nhận hồ sơ');
+      await picker.locator('option[value="chuyenvien"]').waitFor({ state: 'attached' });
+      const offered = await picker.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+      const cand = await apiGet(p, server.url, `dossiers/${encodeURIComponent(code)}/candidates?action=forward`);
+      assert.deepEqual(offered.slice(1).map((o) => o[0]), cand.items.map((u) => u.username));
+      assert.ok(offered.some(([v, l]) => v === 'chuyenvien' && l.startsWith('Lê Văn Chuyên — Chuyên viên xử lý')), JSON.stringify(offered));
+      assert.ok(!offered.some(([v]) => v === 'tiepnhan' || v === 'lanhdao'), 'only specialists take step 2');
+      assert.ok(cand.items.every((u) => u.role === 'specialist'));
+      assert.match(await form.locator('#' + await picker.getAttribute('aria-describedby')).innerText(), /Bước 2: .*Chuyên viên xử lý/);
+      await picker.selectOption('chuyenvien');
       await checkA11y(p);
       await form.getByRole('button', { name: 'Xác nhận' }).click();
-      await p.getByRole('status').filter({ hasText: 'Đã thực hiện “Chuyển bước tiếp theo”. Trạng thái hồ sơ: Đang xử lý.' }).waitFor();
+      await p.getByRole('status').filter({ hasText: 'Đã thực hiện “Chuyển bước tiếp theo”. Trạng thái hồ sơ: Đang giải quyết.' }).waitFor();
       await p.locator('#dos-badges .badge--processing').waitFor();
       assert.equal(await form.isHidden(), true);
       assert.equal(await p.locator('#dos-history tr').count(), 2);
@@ -464,8 +494,15 @@ describe('dossier pages', { concurrency: 1 }, () => {
       await s.locator('#dos-history tr').nth(2).filter({ hasText: 'Xin ý kiến' }).waitFor();
       assert.equal(await alert.isHidden(), true);
       await s.getByRole('button', { name: 'Chuyển bước tiếp theo' }).click();
+      // Step 3 is the leader's: the picker offers the leader.
+      const spicker = sform.getByLabel('Cán bộ nhận hồ sơ');
+      await spicker.locator('option[value="lanhdao"]').waitFor({ state: 'attached' });
+      assert.match(await spicker.locator('option[value="lanhdao"]').innerText(), /^Phạm Văn Lãnh — Lãnh đạo/);
+      assert.equal(await spicker.locator('option[value="chuyenvien"]').count(), 0);
+      await spicker.selectOption('lanhdao');
       await sform.getByRole('button', { name: 'Xác nhận' }).click();
       await s.getByRole('status').filter({ hasText: 'Đã thực hiện “Chuyển bước tiếp theo”' }).waitFor();
+      assert.match(await s.locator('#dos-summary').innerText(), /Cán bộ đang xử lý\s+Phạm Văn Lãnh/);
       assert.match(await s.locator('#dos-summary').innerText(), /Bước 3\/4/);
 
       // The leader approves.
@@ -509,6 +546,148 @@ describe('dossier pages', { concurrency: 1 }, () => {
       await desk.context.close();
       await spec.context.close();
       await lead.context.close();
+    }
+  });
+
+  it('prints Mẫu 04 on one A5 sheet after an apology given on the dossier page', { timeout: 150_000 }, async () => {
+    const allow = allow401;
+    const desk = await newPage(browser, { allow });
+    const spec = await newPage(browser, { allow });
+    try {
+      const p = desk.page;
+      await signIn(p, server.url, 'tiepnhan', PW, '/staff/index.html');
+      const created = await apiPost(p, server.url, 'dossiers', {
+        procedure_code: 'H19-HT-03',
+        channel: 'counter',
+        applicant: { name: 'Võ Thị Xin Lỗi', phone: '0903 111 222', address: '45 Hà Huy Giáp, phường Quyết Thắng' },
+        documents: [{ name: 'Tờ khai đăng ký kết hôn', originals: 1, copies: 0 }],
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const { code } = created.body;
+      const fwd = await apiPost(p, server.url, `dossiers/${encodeURIComponent(code)}/actions`, {
+        action: 'forward', version: created.body.version, to_user: 'chuyenvien',
+      });
+      assert.equal(fwd.status, 200, JSON.stringify(fwd.body));
+      // No apology yet: the form's page says so.
+      await p.goto(`${server.url}/staff/apology.html?code=${encodeURIComponent(code)}`);
+      await p.locator('#ap-error').filter({ hasText: 'Hồ sơ chưa có phiếu xin lỗi' }).waitFor();
+      assert.equal(await p.locator('#ap-slip').isHidden(), true);
+      await checkA11y(p);
+
+      // The specialist apologises on the dossier page with a new due time.
+      const s = spec.page;
+      await signIn(s, server.url, 'chuyenvien', PW, `/staff/dossier.html?code=${encodeURIComponent(code)}`);
+      await s.getByRole('heading', { level: 1, name: code }).waitFor();
+      const due = fwd.body.due_at;
+      const newDue = new Date(Date.parse(due) + 7 * 86400_000 + 7 * 3600_000).toISOString().slice(0, 16);
+      await s.getByRole('button', { name: 'Xin lỗi và hẹn lại ngày trả kết quả' }).click();
+      const form = s.locator('#dos-action-form');
+      await form.getByLabel('Lý do').fill('Cần xác minh thêm thông tin tại nơi cư trú của người nộp.');
+      await form.getByLabel('Thời gian hẹn trả kết quả mới').fill(newDue);
+      await form.getByRole('button', { name: 'Xác nhận' }).click();
+      await s.getByRole('status').filter({ hasText: 'Đã thực hiện “Xin lỗi và hẹn lại ngày trả kết quả”' }).waitFor();
+      await s.locator('#dos-badges .dq-flag--apologized').waitFor();
+      const d = await apiGet(s, server.url, `dossiers/${encodeURIComponent(code)}`);
+      const a = d.apology;
+      assert.equal(a.form, '04');
+      await s.locator('#dos-summary [data-apology-link]').filter({ hasText: 'In phiếu xin lỗi (Mẫu 04)' }).click();
+      await s.waitForURL(`${server.url}/staff/apology.html?code=${encodeURIComponent(code)}`);
+
+      // Every part of the form, as the server stored it.
+      const slip = s.locator('#ap-slip .receipt[data-form="04"]');
+      await slip.waitFor();
+      assert.equal(await slip.getAttribute('lang'), 'vi');
+      assert.match(await s.title(), new RegExp(`Mẫu 04 của hồ sơ ${code.replace(/\./g, '\\.')}`));
+      const text = await slip.innerText();
+      for (const x of [
+        'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', code,
+        'Kính gửi: Võ Thị Xin Lỗi', '45 Hà Huy Giáp, phường Quyết Thắng', a.request, a.received_at_text,
+        a.time_limit, a.original_due_at_text, 'Cần xác minh thêm thông tin tại nơi cư trú của người nộp.',
+        'xin lỗi Ông/Bà/Tổ chức', a.new_due_at_text, 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', '(Ký, ghi rõ họ tên và đóng dấu)',
+        a.agency.name, 'Lê Văn Chuyên',
+      ]) assert.ok(text.includes(x), `Mẫu 04 lacks “${x}”`);
+      assert.equal(await slip.locator('[data-apology-original]').innerText(), `Thời gian hẹn trả kết quả theo Giấy tiếp nhận: ${a.original_due_at_text}`);
+      assert.equal(await slip.locator('[data-apology-new-due]').innerText(), a.new_due_at_text);
+      assert.match(a.new_due_at_text, /^\d\d giờ \d\d phút, ngày \d\d\/\d\d\/\d{4}$/);
+      assert.equal(a.new_due_at, d.due_at);
+      assert.equal(a.original_due_at, d.legal_due_at);
+      // Only what the letter needs: no phone number.
+      assert.ok(!text.includes('0903 111 222'));
+      await checkA11y(s);
+
+      // Printed: the form alone, one A5 sheet.
+      await s.emulateMedia({ media: 'print' });
+      assert.equal(await s.locator('.site-nav').isVisible(), false);
+      assert.equal(await s.locator('#ap-tools').isVisible(), false);
+      assert.equal(await slip.isVisible(), true);
+      assert.equal(await s.locator('#ap-slip').evaluate((e) => getComputedStyle(e).page), 'a5');
+      assert.equal(await slip.evaluate((e) => getComputedStyle(e).paddingTop), '0px');
+      const pdf = (await s.pdf({ preferCSSPageSize: true })).toString('latin1');
+      assert.equal(pdf.match(/\/Type\s*\/Page[^s]/g)?.length, 1, 'Mẫu 04 takes more than one sheet');
+      assert.match(pdf, /\/MediaBox\s*\[0 0 42\d(?:\.\d+)? 59[45](?:\.\d+)?\]/);
+      assert.equal(await sheets(s), 1, 'Mẫu 04 takes more than one A5 sheet');
+      await s.emulateMedia({ media: 'screen' });
+
+      // In English the page is translated; the form stays Vietnamese.
+      await s.getByRole('button', { name: 'English' }).click();
+      await s.getByRole('heading', { level: 1, name: 'Apology and new due date (Form 04)' }).waitFor();
+      assert.match(await slip.innerText(), /PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ/);
+      assert.deepEqual(await missingKeys(s), []);
+      await checkA11y(s);
+      await s.getByRole('button', { name: 'Tiếng Việt' }).click();
+      await s.getByRole('link', { name: 'Quay lại hồ sơ' }).click();
+      await s.waitForURL(`${server.url}/staff/dossier.html?code=${encodeURIComponent(code)}`);
+      for (const x of [desk, spec]) {
+        excuse(x.problems, allow);
+        x.assertClean('Mẫu 04');
+      }
+    } finally {
+      await desk.context.close();
+      await spec.context.close();
+    }
+  });
+
+  it('prints a document on an A5 page without its screen padding on top of the sheet margins', T, async () => {
+    const { context, page, assertClean } = await newPage(browser);
+    try {
+      // Any page with an A5 document: the style guide's sample, on an A5 body.
+      await page.goto(`${server.url}/styleguide.html`);
+      const doc = page.locator('.document.document--a5').first();
+      await page.evaluate(() => document.body.classList.add('print-a5'));
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await doc.evaluate((e) => getComputedStyle(e).paddingTop), '0px');
+      assert.equal(await doc.evaluate((e) => getComputedStyle(e).maxWidth), 'none');
+      await page.emulateMedia({ media: 'screen' });
+      assert.notEqual(await doc.evaluate((e) => getComputedStyle(e).paddingTop), '0px', 'paper-like on screen');
+      assertClean('print padding');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('labels statuses and actions exactly as the server does', T, async () => {
+    const { context, page, assertClean } = await newPage(browser);
+    try {
+      await page.goto(`${server.url}/portal/lookup.html`);
+      const res = await page.request.get(`${server.url}/api/v1/public/dossier-labels`);
+      assert.equal(res.status(), 200);
+      const table = await res.json();
+      const dict = await page.evaluate(async () => (await import('/shared/js/i18n.js')).dict);
+      const mine = (kind, rows) => rows.map((r) => ({
+        code: r.code, vi: dict.vi[`dossier.${kind}.${r.code}`], en: dict.en[`dossier.${kind}.${r.code}`],
+      }));
+      const theirs = (rows) => rows.map((r) => ({ code: r.code, vi: r.vi, en: r.en }));
+      assert.equal(table.statuses.length, 11);
+      assert.deepEqual(mine('status', table.statuses), theirs(table.statuses));
+      // The statuses the pages know are the server's, no more.
+      const pageStatuses = Object.keys(dict.vi).filter((k) => k.startsWith('dossier.status.')).map((k) => k.slice(15)).sort();
+      assert.deepEqual(pageStatuses, table.statuses.map((r) => r.code).sort());
+      // Actions: the dossier pages' labels (dossier-common.js, loaded by this page).
+      assert.deepEqual(mine('action', table.actions), theirs(table.actions));
+      assert.equal(table.statuses.find((r) => r.code === 'processing').vi, 'Đang giải quyết');
+      assertClean('labels');
+    } finally {
+      await context.close();
     }
   });
 
@@ -621,8 +800,18 @@ describe('dossier pages', { concurrency: 1 }, () => {
       assert.equal(href.pathname, '/portal/lookup.html');
       assert.equal(href.searchParams.get('code'), code);
       assert.equal(href.searchParams.get('key'), d.lookup_key);
-      assert.match(await slip.locator('[data-receipt-qr]').innerText(), /mã QR/);
-      assert.equal(await slip.locator('img, svg, canvas').count(), 0, 'no fake QR code');
+      // The QR code of that link, drawn by the server (libqrencode) and loaded.
+      const qr = slip.locator('img[data-receipt-qr]');
+      assert.equal(await qr.getAttribute('src'), `/api/v1/dossiers/${encodeURIComponent(code)}/qr.svg`);
+      assert.match(await qr.getAttribute('alt'), /Mã QR/);
+      await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await qr.elementHandle());
+      const svg = await page.request.get(`${server.url}/api/v1/dossiers/${encodeURIComponent(code)}/qr.svg`);
+      assert.equal(svg.status(), 200);
+      assert.equal(svg.headers()['content-type'], 'image/svg+xml');
+      const svgText = await svg.text();
+      assert.match(svgText, /^<svg [^>]*viewBox="0 0 (\d+) \1"/);
+      assert.ok((svgText.match(/M\d+,\d+h\d+v1h-\d+z/g) || []).length > 50, 'the QR code has no modules');
+      assert.ok((await qr.boundingBox()).width >= 100, 'the QR code is too small to scan');
       await checkA11y(page);
 
       // Printed: the slip alone on A5.
@@ -636,7 +825,10 @@ describe('dossier pages', { concurrency: 1 }, () => {
       const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
       assert.equal(pdf.match(/\/Type\s*\/Page[^s]/g)?.length, 1, 'the receipt takes more than one sheet');
       assert.match(pdf, /\/MediaBox\s*\[0 0 42\d(?:\.\d+)? 59[45](?:\.\d+)?\]/);
+      assert.equal(await sheets(page), 1, 'the receipt takes more than one A5 sheet');
       assert.equal(await page.locator('[data-receipt-link]').evaluate((a) => getComputedStyle(a, '::after').content), 'none');
+      assert.equal(await slip.evaluate((e) => getComputedStyle(e).paddingTop), '0px', 'screen padding on top of the sheet margins');
+      assert.equal(await qr.isVisible(), true);
       await page.emulateMedia({ media: 'screen' });
 
       // It is in the queue, and the dossier opens from the slip's page.
@@ -700,7 +892,11 @@ describe('dossier pages', { concurrency: 1 }, () => {
       const code02 = (await slip.locator('[data-receipt-code]').innerText()).trim();
       assert.equal((await apiGet(page, server.url, `dossiers/${encodeURIComponent(code02)}`)).status, 'awaiting_supplement');
       assert.equal(await hasHorizontalScroll(page), false, 'the slip scrolls sideways at 375 px');
+      await slip.locator('img[data-receipt-qr]').waitFor();
       await checkA11y(page);
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await sheets(page), 1, 'Mẫu 02 takes more than one A5 sheet');
+      await page.emulateMedia({ media: 'screen' });
 
       // Refused: Mẫu 03 with the reason.
       await page.getByRole('button', { name: 'Tiếp nhận hồ sơ khác' }).tap();
@@ -716,6 +912,9 @@ describe('dossier pages', { concurrency: 1 }, () => {
       const code03 = (await slip.locator('[data-receipt-code]').innerText()).trim();
       assert.equal((await apiGet(page, server.url, `dossiers/${encodeURIComponent(code03)}`)).status, 'refused');
       await checkA11y(page);
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await sheets(page), 1, 'Mẫu 03 takes more than one A5 sheet');
+      await page.emulateMedia({ media: 'screen' });
 
       // In English the form is translated; the slip stays Vietnamese.
       await page.getByRole('button', { name: 'English' }).tap();

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,6 +342,74 @@ test_ratelimit(void **state)
 	ratelimit_free(NULL);
 }
 
+/* The receipt's QR code: the SVG's dark squares are exactly libqrencode's
+ * dark modules (level M, 8-bit, case kept) shifted by the quiet zone, and
+ * the quiet zone and the rest are white.  The SVG is read back into a
+ * matrix; nothing is decoded. */
+static void
+test_qr_svg_matrix(void **state)
+{
+	static const char *const texts[] = {
+		"https://dichvucong.example.gov.vn/portal/lookup.html?code=000.00.01.H19-250303-0001"
+		"&key=AB23CD45",
+		"http://127.0.0.1:8080/portal/lookup.html?code=000.01.21.H19-261130-0042&key=ZZ9Y8X7W",
+		"a",
+	};
+	struct buf svg;
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		QRcode *q = QRcode_encodeString(texts[t], 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+		int n, w, vb = 0, x, y, run, run2, used;
+		unsigned char *m;
+		const char *p;
+
+		assert_non_null(q);
+		w = q->width;
+		n = w + 2 * DOSSIER_QR_QUIET;
+		assert_int_equal(dossier_qr_svg(texts[t], &svg), 0);
+		p = strstr(svg.data, "viewBox=\"0 0 ");
+		assert_non_null(p);
+		assert_int_equal(sscanf(p, "viewBox=\"0 0 %d", &vb), 1);
+		assert_int_equal(vb, n);
+		m = calloc((size_t)n * (size_t)n, 1);
+		assert_non_null(m);
+		p = strstr(svg.data, " d=\"");
+		assert_non_null(p);
+		p += 4;
+		while (*p == 'M') {
+			used = 0;
+			assert_int_equal(sscanf(p, "M%d,%dh%dv1h-%dz%n", &x, &y, &run, &run2, &used), 4);
+			assert_true(used > 0);
+			assert_int_equal(run, run2);
+			assert_true(x >= 0 && y >= 0 && run > 0 && x + run <= n && y < n);
+			for (int k = 0; k < run; k++) {
+				assert_int_equal(m[y * n + x + k], 0); /* no square drawn twice */
+				m[y * n + x + k] = 1;
+			}
+			p += used;
+		}
+		assert_int_equal(*p, '"');
+		for (y = 0; y < n; y++)
+			for (x = 0; x < n; x++) {
+				int in = x >= DOSSIER_QR_QUIET && y >= DOSSIER_QR_QUIET &&
+				    x < DOSSIER_QR_QUIET + w && y < DOSSIER_QR_QUIET + w;
+				int dark = in && (q->data[(y - DOSSIER_QR_QUIET) * w + x -
+				    DOSSIER_QR_QUIET] & 1);
+
+				if (m[y * n + x] != dark)
+					fail_msg("module (%d, %d) of \"%s\": svg %d, libqrencode %d", x, y,
+					    texts[t], m[y * n + x], dark);
+			}
+		free(m);
+		buf_free(&svg);
+		QRcode_free(q);
+	}
+	assert_int_equal(dossier_qr_svg("", &svg), -1);
+	assert_int_equal(dossier_qr_svg(NULL, &svg), -1);
+}
+
+
 int
 main(void)
 {
@@ -353,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_names_and_labels),
 		cmocka_unit_test(test_queue_bands),
 		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_qr_svg_matrix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -92,7 +92,7 @@ extend({
     'dossier.action.apologize': 'Apologise and reschedule',
     'dossier.action.result_ready': 'Result ready at the desk',
     'dossier.action.return_result': 'Return the result',
-    'dossier.action.withdraw': 'Withdraw at the applicant’s request',
+    'dossier.action.withdraw': 'Withdraw at the applicant\'s request',
     'dossier.action.stop': 'Stop processing',
     'dossier.action.request_payment': 'Request payment',
     'dossier.action.record_payment': 'Record the payment',

@@ -1,10 +1,11 @@
 // Public dossier lookup (GET /api/v1/public/dossiers/{code}?key=KEY), no
 // sign-in: the citizen types the dossier code and the 8-character lookup
 // key from the receipt, or arrives from the receipt's QR link
-// (/portal/lookup.html?code=…&key=…) and sees the answer at once. The
-// home page's quick-lookup form sends the key as `secret`; both names are
-// read. An unknown code and a wrong key get the same message (the server
-// answers both with the same 404); too many lookups (429) are explained.
+// (/portal/lookup.html?code=…&key=…) and sees the answer at once, as
+// from the home page's quick-lookup form (same names; old links that
+// carry the key as `secret` are still read). An unknown code and a wrong
+// key get the same message (the server answers both with the same 404);
+// too many lookups (429) are explained.
 import {
   api, ApiError, clearProblem, extend, formatDateTime, h, showProblem, statusBadge, t,
 } from '/shared/js/app.js';
@@ -194,7 +195,7 @@ document.addEventListener('motcua:langchange', () => {
   if (shown) render(shown);
 });
 
-// From the receipt's QR link (?code=…&key=…) or the home page (?code=…&secret=…).
+// From the receipt's QR link or the home page's form (?code=…&key=…).
 const q = new URLSearchParams(location.search);
 const qCode = clean(q.get('code'));
 const qKey = clean(q.get('key') || q.get('secret'));

@@ -53,13 +53,14 @@ export const dict = {
     'status.ok': 'Hệ thống hoạt động',
     'status.down': 'Không kiểm tra được trạng thái hệ thống',
 
-    // Dossier statuses (DOMAIN.md §4)
+    // Dossier statuses (DOMAIN.md §4): the server's labels, word for word
+    // (GET /api/v1/public/dossier-labels; tests/e2e/dossier.test.mjs compares).
     'dossier.status.submitted': 'Chờ tiếp nhận',
     'dossier.status.received': 'Đã tiếp nhận',
-    'dossier.status.processing': 'Đang xử lý',
-    'dossier.status.awaiting_supplement': 'Chờ bổ sung',
-    'dossier.status.awaiting_payment': 'Chờ nộp phí',
-    'dossier.status.result_ready': 'Có kết quả',
+    'dossier.status.processing': 'Đang giải quyết',
+    'dossier.status.awaiting_supplement': 'Chờ bổ sung, hoàn thiện hồ sơ',
+    'dossier.status.awaiting_payment': 'Chờ thực hiện nghĩa vụ tài chính',
+    'dossier.status.result_ready': 'Đã có kết quả, chờ trả',
     'dossier.status.returned': 'Đã trả kết quả',
     'dossier.status.refused': 'Từ chối tiếp nhận',
     'dossier.status.rejected': 'Không đủ điều kiện giải quyết',
@@ -115,15 +116,15 @@ export const dict = {
 
     'dossier.status.submitted': 'Awaiting reception',
     'dossier.status.received': 'Received',
-    'dossier.status.processing': 'Processing',
+    'dossier.status.processing': 'Being processed',
     'dossier.status.awaiting_supplement': 'Awaiting supplement',
     'dossier.status.awaiting_payment': 'Awaiting payment',
-    'dossier.status.result_ready': 'Result ready',
+    'dossier.status.result_ready': 'Result ready for collection',
     'dossier.status.returned': 'Result returned',
-    'dossier.status.refused': 'Refused',
-    'dossier.status.rejected': 'Rejected',
+    'dossier.status.refused': 'Refused at reception',
+    'dossier.status.rejected': 'Rejected after appraisal',
     'dossier.status.withdrawn': 'Withdrawn',
-    'dossier.status.stopped': 'Stopped',
+    'dossier.status.stopped': 'Processing stopped',
 
     'paging.prev': 'Previous',
     'paging.next': 'Next',

@@ -111,8 +111,15 @@ extend({
     'dos.field.missing_hint': 'Mỗi dòng một giấy tờ, nêu đủ mọi thứ còn thiếu trong một lần. Có thể ghi lý do sau dấu hai chấm, ví dụ: Bản sao giấy khai sinh: bản chụp bị mờ.',
     'dos.field.documents': 'Giấy tờ nhận thêm',
     'dos.field.documents_hint': 'Mỗi dòng một giấy tờ (tính 01 bản chính). Để trống nếu không nhận thêm.',
-    'dos.field.to_user': 'Tên đăng nhập của cán bộ nhận hồ sơ',
-    'dos.field.to_user_hint': 'Cán bộ đang hoạt động của cơ quan tiếp nhận hoặc cơ quan giải quyết hồ sơ.',
+    'dos.field.to_user': 'Cán bộ nhận hồ sơ',
+    'dos.field.to_user_hint': 'Cán bộ đang hoạt động có vai trò của bước được giao, tại cơ quan thực hiện bước đó.',
+    'dos.field.to_user_step': 'Bước {seq}: {name} — {unit}. Cán bộ {role} của {agency}.',
+    'dos.field.to_user_loading': 'Đang tải danh sách cán bộ…',
+    'dos.field.to_user_choose': '— Chọn cán bộ —',
+    'dos.field.to_user_none': '— Không chỉ định (đơn vị tự phân công) —',
+    'dos.field.to_user_empty': 'Không có cán bộ nào phù hợp với bước này. Hãy nhờ quản trị cơ quan tạo tài khoản.',
+    'dos.field.to_user_failed': 'Không tải được danh sách cán bộ.',
+    'dos.apology_print': 'In phiếu xin lỗi (Mẫu 04)',
     'dos.field.agency': 'Mã định danh của cơ quan được xin ý kiến',
     'dos.field.agency_hint': 'Ví dụ 000.00.05.H19',
     'dos.field.due_at': 'Hạn trả lời ý kiến',
@@ -222,8 +229,15 @@ extend({
     'dos.field.missing_hint': 'One document per line; list everything missing at once. A reason may follow a colon, e.g.: Birth certificate copy: the scan is blurred.',
     'dos.field.documents': 'Documents received now',
     'dos.field.documents_hint': 'One document per line (counted as 1 original). Leave empty if none.',
-    'dos.field.to_user': 'Username of the official taking the dossier',
-    'dos.field.to_user_hint': 'An active official of the receiving or the deciding agency.',
+    'dos.field.to_user': 'Official taking the dossier',
+    'dos.field.to_user_hint': 'An active official with the role of the step handed over, in the agency doing that step.',
+    'dos.field.to_user_step': 'Step {seq}: {name} — {unit}. Officials ({role}) of {agency}.',
+    'dos.field.to_user_loading': 'Loading the officials…',
+    'dos.field.to_user_choose': '— Choose an official —',
+    'dos.field.to_user_none': '— Nobody in particular (the unit assigns) —',
+    'dos.field.to_user_empty': 'No official fits this step. Ask the agency administrator to create an account.',
+    'dos.field.to_user_failed': 'Could not load the officials.',
+    'dos.apology_print': 'Print the apology (Form 04)',
     'dos.field.agency': 'Identifier of the agency consulted',
     'dos.field.agency_hint': 'For example 000.00.05.H19',
     'dos.field.due_at': 'Answer due',
@@ -317,7 +331,8 @@ function renderSummary(d) {
     [t('dos.finished_at'), d.finished_at ? formatDateTime(d.finished_at) : ''],
     [t('dos.returned_at'), d.returned_at ? formatDateTime(d.returned_at) : ''],
     [t('dos.reason'), d.reason],
-    a ? [t('dos.apology'), t('dos.apology_value', { at: formatDateTime(a.issued_at), due: formatDateTime(a.new_due_at), reason: a.reason })] : null,
+    a ? [t('dos.apology'), [t('dos.apology_value', { at: formatDateTime(a.issued_at), due: formatDateTime(a.new_due_at), reason: a.reason }),
+      ' · ', h('a', { href: `/staff/apology.html?code=${encodeURIComponent(d.code)}`, 'data-apology-link': '' }, t('dos.apology_print'))]] : null,
     [t('dos.lookup_key'), d.lookup_key ? [h('span', { class: 'mono' }, d.lookup_key), ' · ',
       h('a', { href: lookupPath(d.code, d.lookup_key) }, t('dos.lookup_link'))] : ''],
   ]);
@@ -477,6 +492,37 @@ function field(name, labelKey, control, { hintKey, required = false } = {}) {
 const textarea = (rows = 3) => h('textarea', { class: 'textarea', rows: String(rows), maxlength: '2000' });
 const input = (type, cls = 'input') => h('input', { class: cls, type, autocomplete: 'off' });
 
+/**
+ * The officials who can take the step an assignment or a hand-over gives
+ * the dossier to (GET .../candidates?action=…), as a <select> of usernames.
+ * A hand-over may name nobody (the unit assigns); an assignment must.
+ */
+function picker(a) {
+  const select = h('select', { class: 'select input--medium', 'aria-busy': 'true' },
+    h('option', { value: '' }, t('dos.field.to_user_loading')));
+  const code = dossier.code;
+  api(`dossiers/${encodeURIComponent(code)}/candidates?action=${encodeURIComponent(a.action)}`)
+    .then((c) => {
+      if (!select.isConnected) return;
+      const items = c.items || [];
+      const first = h('option', { value: '' }, t(a.action === 'assign' ? 'dos.field.to_user_choose' : 'dos.field.to_user_none'));
+      select.replaceChildren(first, ...items.map((u) => h('option', { value: u.username, 'data-role': u.role },
+        `${u.name} — ${u.role_label}${u.agency?.code && u.agency.code !== c.agency?.code ? ` (${u.agency.name})` : ''}`)));
+      const hint = document.getElementById(select.getAttribute('aria-describedby'));
+      if (hint) {
+        hint.textContent = items.length
+          ? t('dos.field.to_user_step', { seq: c.step.seq, name: c.step.name, unit: c.step.unit, role: roleLabel(c.step.role), agency: c.agency.name })
+          : t('dos.field.to_user_empty');
+      }
+    })
+    .catch((err) => {
+      if (!(err instanceof ApiError)) throw err;
+      select.replaceChildren(h('option', { value: '' }, t('dos.field.to_user_failed')));
+    })
+    .finally(() => select.removeAttribute('aria-busy'));
+  return select;
+}
+
 function controlsFor(a) {
   const out = [];
   for (const f of a.fields || []) {
@@ -484,8 +530,7 @@ function controlsFor(a) {
       case 'reason': out.push(field('reason', 'dos.field.reason', textarea(), { required: true })); break;
       case 'missing': out.push(field('missing', 'dos.field.missing', textarea(5), { required: true, hintKey: 'dos.field.missing_hint' })); break;
       case 'documents': out.push(field('documents', 'dos.field.documents', textarea(3), { hintKey: 'dos.field.documents_hint' })); break;
-      case 'to_user': out.push(field('to_user', 'dos.field.to_user', input('text', 'input input--medium'),
-        { required: a.action === 'assign', hintKey: 'dos.field.to_user_hint' })); break;
+      case 'to_user': out.push(field('to_user', 'dos.field.to_user', picker(a), { required: a.action === 'assign', hintKey: 'dos.field.to_user_hint' })); break;
       case 'agency': out.push(field('agency', 'dos.field.agency', input('text', 'input input--medium input--code'), { required: true, hintKey: 'dos.field.agency_hint' })); break;
       case 'due_at': out.push(field('due_at', 'dos.field.due_at', input('datetime-local', 'input input--medium'), { hintKey: 'dos.field.datetime_hint' })); break;
       case 'new_due_at': out.push(field('new_due_at', 'dos.field.new_due_at', input('datetime-local', 'input input--medium'), { required: true, hintKey: 'dos.field.datetime_hint' })); break;

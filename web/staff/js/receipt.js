@@ -4,14 +4,17 @@
 //   Mẫu 01  Giấy tiếp nhận hồ sơ và hẹn trả kết quả (every field of the form)
 //   Mẫu 02  Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
 //   Mẫu 03  Phiếu từ chối tiếp nhận giải quyết hồ sơ
-// plus the lookup key and the public lookup link. The slips are legal forms
-// and stay in Vietnamese whatever the interface language (lang="vi").
-// The QR code of the link is drawn by the server in a later step
-// (libqrencode); until then a labelled box marks its place.
+//   Mẫu 04  Phiếu xin lỗi và hẹn lại ngày trả kết quả (the `apology` member
+//           of GET /api/v1/dossiers/{code}, printed from /staff/apology.html)
+// plus the lookup key, the public lookup link and its QR code, which the
+// server draws with libqrencode (GET /api/v1/dossiers/{code}/qr.svg, staff
+// only: the link holds the key). The slips are legal forms and stay in
+// Vietnamese whatever the interface language (lang="vi").
 //
 // Exports:
 //   renderReceipt(container, {code, lookup_key, receipt})  fills container
 //   (an element with class print-a5) with the slip; returns the form number
+//   renderApology(container, apology)  the same for Mẫu 04; returns "04" or null
 import { h, vnParts } from '/shared/js/app.js';
 import { lookupPath } from '/portal/js/dossier-common.js';
 
@@ -76,14 +79,20 @@ function lookup(code, key) {
       h('p', {}, 'Tra cứu tình trạng hồ sơ tại địa chỉ dưới đây (hoặc quét mã QR), nhập mã hồ sơ và mã tra cứu:'),
       h('p', {}, 'Mã tra cứu: ', h('strong', { class: 'mono', 'data-receipt-key': '' }, key)),
       h('p', {}, h('a', { class: 'receipt__url', href: url, 'data-receipt-link': '' }, url))),
-    h('div', { class: 'receipt__qr', role: 'note', 'data-receipt-qr': '' },
-      'Chỗ in mã QR của đường dẫn tra cứu — máy chủ sẽ tạo mã này (libqrencode); chưa có trong phiên bản này.'));
+    h('img', {
+      class: 'receipt__qr',
+      src: `/api/v1/dossiers/${encodeURIComponent(code)}/qr.svg`,
+      alt: 'Mã QR của đường dẫn tra cứu hồ sơ',
+      width: '120',
+      height: '120',
+      'data-receipt-qr': '',
+    }));
 }
 
-function signs(left, leftName, right, rightName) {
+function signs(left, leftName, right, rightName, hint = '(Ký và ghi rõ họ tên)') {
   const box = (title, name) => h('div', {},
     h('p', { class: 'receipt__strong' }, title),
-    h('p', {}, h('em', {}, '(Ký và ghi rõ họ tên)')),
+    h('p', {}, h('em', {}, hint)),
     h('p', { class: 'receipt__sign-space' }),
     h('p', { class: 'receipt__name' }, name || ''));
   return h('div', { class: 'receipt__signs no-break' },
@@ -156,6 +165,62 @@ function form03(code, key, r) {
     lookup(code, key),
     signs(null, null, 'NGƯỜI TIẾP NHẬN HỒ SƠ', r.officer),
   ];
+}
+
+/**
+ * Mẫu 04, sent by the agency that decides (its head signs) to the
+ * applicant: the dossier as received, the due time the receipt promised,
+ * why it is late, the apology and the one new due time.
+ */
+function form04(a) {
+  const who = a.agency?.name || '';
+  return [
+    topApology(a),
+    h('h2', { class: 'receipt__title' }, a.title),
+    h('p', { class: 'receipt__code' }, 'Mẫu số 04 · Mã hồ sơ: ', h('span', { class: 'mono', 'data-receipt-code': '' }, a.code)),
+    line('Kính gửi', a.applicant?.name, { 'data-receipt-applicant': '' }),
+    a.applicant?.address ? line('Địa chỉ', a.applicant.address) : null,
+    h('p', {}, `Ngày ${dateShort(a.received_at)}, `, h('strong', {}, a.desk?.name || who),
+      ' tiếp nhận hồ sơ của Ông/Bà/Tổ chức đề nghị giải quyết thủ tục hành chính: ',
+      h('strong', {}, a.request), a.procedure_code ? ` (mã thủ tục ${a.procedure_code})` : '', '.'),
+    line('Mã hồ sơ', a.code),
+    line('Thời gian tiếp nhận', a.received_at_text, { 'data-receipt-received': '' }),
+    line('Thời hạn giải quyết theo quy định', a.time_limit),
+    line('Thời gian hẹn trả kết quả theo Giấy tiếp nhận', a.original_due_at_text, { 'data-apology-original': '' }),
+    h('p', {}, `Tuy nhiên đến nay, ${who} chưa trả kết quả giải quyết hồ sơ của Ông/Bà/Tổ chức.`),
+    h('p', { 'data-apology-reason': '' }, 'Lý do: ', h('strong', {}, a.reason)),
+    h('p', {}, `Sự chậm trễ này đã gây phiền hà cho Ông/Bà/Tổ chức. ${who} xin lỗi Ông/Bà/Tổ chức và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà/Tổ chức vào lúc `,
+      h('strong', { 'data-apology-new-due': '' }, dash(a.new_due_at_text)), '.'),
+    h('p', {}, 'Xin trân trọng cảm ơn sự hợp tác của Ông/Bà/Tổ chức./.'),
+    signs(null, null, 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', '', '(Ký, ghi rõ họ tên và đóng dấu)'),
+    a.officer ? h('p', { class: 'receipt__note' }, `Người lập phiếu: ${a.officer} · lập lúc ${a.issued_at_text}.`) : null,
+  ];
+}
+
+/** "03/03/2025" of an instant, in Vietnam time. */
+function dateShort(iso) {
+  const p = vnParts(iso);
+  return p ? `${pad(p.d)}/${pad(p.m)}/${p.y}` : '……/……/……';
+}
+
+/** The heading block of Mẫu 04: the issuing agency (no desk line) and the date. */
+function topApology(a) {
+  return h('div', { class: 'receipt__top' },
+    h('div', {},
+      h('p', { class: 'receipt__strong' }, a.agency?.name || ''),
+      h('p', {}, 'Số: ……/……')),
+    h('div', {},
+      h('p', { class: 'receipt__strong' }, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'),
+      h('p', { class: 'receipt__motto' }, 'Độc lập - Tự do - Hạnh phúc'),
+      h('p', {}, h('em', {}, dateLine(a.issued_at)))));
+}
+
+/** Fill `container` with Mẫu 04 of `apology`; returns "04" or null. */
+export function renderApology(container, apology) {
+  container.replaceChildren();
+  if (!apology || apology.form !== '04') return null;
+  container.append(h('div', { class: 'document receipt', lang: 'vi', 'data-form': '04' }, form04(apology)));
+  return '04';
 }
 
 /** Fill `container` with the slip of `d.receipt`; returns "01", "02", "03" or null. */
