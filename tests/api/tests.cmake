@@ -31,7 +31,7 @@ foreach(t ${API_TESTS})
     add_test(NAME api/${name}/${backend} COMMAND api_${prog})
     set_tests_properties(api/${name}/${backend} PROPERTIES
       ENVIRONMENT "MOTCUA_BIN=$<TARGET_FILE:motcua>;MOTCUA_WEB=${CMAKE_SOURCE_DIR}/web;MOTCUA_SOURCE_DIR=${CMAKE_SOURCE_DIR};MOTCUA_TEST_DB=${backend};MOTCUA_PG_DIR=${MOTCUA_API_PG_DIR}"
-      TIMEOUT 120
+      TIMEOUT 300
       LABELS "api;${backend}")
   endforeach()
   set_tests_properties(api/${name}/pg PROPERTIES FIXTURES_REQUIRED pg)

@@ -10,10 +10,17 @@ if(NOT NODE_EXECUTABLE)
   set(NODE_EXECUTABLE node)
 endif()
 
-add_test(NAME e2e
-  COMMAND ${NODE_EXECUTABLE} --test --test-reporter=spec
-  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
-set_tests_properties(e2e PROPERTIES
-  ENVIRONMENT "MOTCUA_BIN=$<TARGET_FILE:motcua>;MOTCUA_WEB=${CMAKE_SOURCE_DIR}/web"
-  TIMEOUT 900
-  LABELS "e2e")
+# One CTest entry per file so `ctest -j` runs them side by side and a slow
+# machine times out one file, not the whole suite.
+file(GLOB e2e_files RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e
+  CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/e2e/*.test.mjs)
+foreach(f ${e2e_files})
+  string(REGEX REPLACE "\\.test\\.mjs$" "" name ${f})
+  add_test(NAME e2e/${name}
+    COMMAND ${NODE_EXECUTABLE} --test --test-reporter=spec ${f}
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
+  set_tests_properties(e2e/${name} PROPERTIES
+    ENVIRONMENT "MOTCUA_BIN=$<TARGET_FILE:motcua>;MOTCUA_WEB=${CMAKE_SOURCE_DIR}/web"
+    TIMEOUT 600
+    LABELS "e2e")
+endforeach()
