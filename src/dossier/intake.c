@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bundle/bundle.h"
 #include "../catalog/catalog.h"
 #include "dossier_int.h"
 
@@ -697,6 +698,16 @@ dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const 
 	if (x->cal == NULL) {
 		dossier_err_set(err, PROB_UNAVAILABLE, "Lịch làm việc chưa sẵn sàng.",
 		    "The working-day calendar is not loaded.");
+		goto out;
+	}
+	/* An interlinked group's code: the bundle slice receives it (one
+	 * parent, one component per procedure; docs/BUNDLE.md). */
+	if ((competent = bundle_is_code(x->c, in.procedure_code)) != 0) {
+		if (competent == 1)
+			ret = bundle_receive(x, body, idem_key, body_text, ans, err);
+		else
+			dossier_err_set(err, PROB_UNAVAILABLE, "Không đọc được bộ thủ tục.",
+			    "Could not read the catalogue.");
 		goto out;
 	}
 	time_format_date(x->now, date);
