@@ -7,6 +7,7 @@
  * so a component may name a procedure of the same import.
  */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/core.h"
@@ -258,7 +259,7 @@ write_def(struct db_conn *c, int64_t id, json_t *o, const struct bundle_graph *g
 			    str_or(p, "name", ""), "label", str_or(p, "label", "")) :
 			    json_pack("{s:s, s:s}", "name", json_string_value(p), "label", ""));
 		ptext = json_dumps(norm, JSON_COMPACT);
-		rtext = json_dumps(json_is_array(req) ? req : json_array(), JSON_COMPACT);
+		rtext = json_is_array(req) ? json_dumps(req, JSON_COMPACT) : strdup("[]");
 		json_decref(norm);
 		rc = ptext && rtext ? db_exec(c, STMT_BUN_COMP_INSERT, (struct db_param[]){ DB_INT(id),
 		    DB_INT((int64_t)i + 1), DB_TEXT(g->node[i].key), DB_TEXT(str_or(cp, "name", "")),
