@@ -800,7 +800,7 @@ bstr(json_t *o, const char *key, const char *dflt)
 
 struct agency_row {
 	int64_t id;
-	const char *code, *name;
+	const char *code, *name, *tier;
 };
 
 static enum db_rc
@@ -817,6 +817,7 @@ agency_row(struct dossier_ctx *x, int64_t id, struct agency_row *a)
 		a->id = db_res_int(res, 0);
 		a->code = dossier_strdup(x, db_res_text(res, 1));
 		a->name = dossier_strdup(x, db_res_text(res, 2));
+		a->tier = dossier_strdup(x, db_res_text(res, 3));
 	}
 	rc = k == 1 ? DB_OK : k == 0 ? DB_NOTFOUND : db_res_rc(res);
 	db_res_free(res);
@@ -860,12 +861,57 @@ struct plan {
 	int64_t nsteps;
 };
 
+/* A component the desk handles itself ('desk') must be one it may decide:
+ * a version naming lead agencies names the desk or one it is the desk of;
+ * one naming none is done at the levels it lists (the desk's tier). */
+static enum db_rc
+desk_competent(struct dossier_ctx *x, int64_t version_id, int64_t desk, const char *tier,
+    const int levels[3], int *ok)
+{
+	struct db_res *res = NULL;
+	int64_t leads[32];
+	size_t n = 0;
+	enum db_rc rc;
+	int k;
+
+	*ok = 0;
+	if ((rc = db_exec(x->c, STMT_DOS_PROC_LEADS, (struct db_param[]){ DB_INT(version_id) }, 1,
+	    &res)) != DB_OK)
+		return rc;
+	while ((k = db_res_next(res)) == 1)
+		if (n < CORE_NELEM(leads))
+			leads[n++] = db_res_int(res, 0);
+	rc = k < 0 ? db_res_rc(res) : DB_OK;
+	db_res_free(res);
+	if (rc != DB_OK)
+		return rc;
+	if (n == 0) {
+		*ok = (strcmp(tier, "province") == 0 || tier[0] == '\0') ? levels[0] :
+		    strcmp(tier, "district") == 0 ? levels[1] : strcmp(tier, "commune") == 0 ?
+		    levels[2] : 0;
+		return DB_OK;
+	}
+	for (size_t i = 0; i < n && !*ok; i++) {
+		int64_t cnt = 0;
+
+		if (leads[i] == desk)
+			*ok = 1;
+		else if ((rc = db_scalar_int(x->c, STMT_DOS_DESK_FOR, (struct db_param[]){
+		    DB_INT(desk), DB_INT(leads[i]) }, 2, &cnt)) != DB_OK)
+			return rc;
+		else
+			*ok = cnt > 0;
+	}
+	return DB_OK;
+}
+
 static enum db_rc
 plan_component(struct dossier_ctx *x, const struct bundle_def *b, int i, int64_t desk,
-    const char *date, struct plan *p, struct dossier_err *err)
+    const char *desk_tier, const char *date, struct plan *p, struct dossier_err *err)
 {
 	const struct bundle_comp *c = &b->c[i];
 	struct db_res *res = NULL;
+	int levels[3] = { 0, 0, 0 }, ok = 0;
 	enum db_rc rc;
 	int k;
 
@@ -880,6 +926,9 @@ plan_component(struct dossier_ctx *x, const struct bundle_def *b, int i, int64_t
 		p->proc_code = dossier_strdup(x, db_res_text(res, 3));
 		p->proc_name = dossier_strdup(x, db_res_text(res, 4));
 		p->cutoff = db_res_int(res, 7);
+		levels[0] = (int)db_res_int(res, 11);
+		levels[1] = (int)db_res_int(res, 12);
+		levels[2] = (int)db_res_int(res, 13);
 	}
 	while (k == 1)
 		k = db_res_next(res);
@@ -891,6 +940,20 @@ plan_component(struct dossier_ctx *x, const struct bundle_def *b, int i, int64_t
 		    "bản đang có hiệu lực ngày %s.", "Component procedure %s (%s) has no version in "
 		    "force on %s.", c->procedure, c->key, date, c->procedure, c->key, date);
 		return DB_CONSTRAINT;
+	}
+	if (strcmp(c->agency, "desk") == 0) {
+		if ((rc = desk_competent(x, p->version_id, desk, desk_tier, levels, &ok)) != DB_OK)
+			return rc;
+		if (!ok) {
+			dossier_err_set(err, PROB_UNPROCESSABLE, "Nơi tiếp nhận này không giải quyết thủ "
+			    "tục thành phần %s (%s) của nhóm liên thông; hãy hướng dẫn người nộp đến đúng "
+			    "nơi tiếp nhận.", "This desk does not decide component %s (%s) of the "
+			    "interlinked group; direct the applicant to the right desk.", c->name,
+			    c->procedure, c->name, c->procedure);
+			dossier_err_param(err, "procedure_code", "Nhóm liên thông không thuộc thẩm quyền "
+			    "tiếp nhận của cơ quan.", "Not a group this agency receives.");
+			return DB_CONSTRAINT;
+		}
 	}
 	rc = agency_resolve(x, c->agency, desk, &p->ag.id);
 	if (rc == DB_OK && p->ag.id != 0)
@@ -1126,7 +1189,8 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 		goto db_fail;
 	}
 	for (int i = 0; i < b.n; i++)
-		if ((rc = plan_component(x, &b, i, desk.id, date, &plans[i], err)) == DB_CONSTRAINT)
+		if ((rc = plan_component(x, &b, i, desk.id, desk.tier, date, &plans[i],
+		    err)) == DB_CONSTRAINT)
 			goto out;
 		else if (rc != DB_OK)
 			goto db_fail;

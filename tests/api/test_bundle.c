@@ -40,6 +40,11 @@ static const char bundle_catalog[] =
     "    {\"key\": \"p\", \"procedure\": \"BT-P\", \"agency\": \"" C_POL "\", \"share\": 2,"
     "     \"after\": [\"a\"], \"requires\": [\"so_a\"], \"external\": \"police-residence\","
     "     \"provides\": [{\"name\": \"so_p\", \"label\": \"Số đăng ký\"}]}]},"
+    "  {\"code\": \"lt-wrong-desk\", \"name\": \"Liên thông sai nơi tiếp nhận\","
+    "   \"time_limit\": {\"value\": 2, \"unit\": \"day\"}, \"components\": ["
+    "    {\"key\": \"a\", \"procedure\": \"BT-B\", \"agency\": \"desk\", \"share\": 1},"
+    "    {\"key\": \"b\", \"procedure\": \"BT-A\", \"agency\": \"served:" C_PROV "\","
+    "     \"share\": 1, \"after\": [\"a\"]}]},"
     "  {\"code\": \"lt-ext\", \"name\": \"Liên thông hai hệ thống ngoài\","
     "   \"time_limit\": {\"value\": 3, \"unit\": \"day\"}, \"components\": ["
     "    {\"key\": \"x1\", \"procedure\": \"BT-P\", \"agency\": \"" C_POL "\", \"share\": 3,"
@@ -634,6 +639,26 @@ test_webhook_down_then_up(void **state)
 	at(NULL);
 }
 
+/* A group whose desk-handled component the desk may not decide is refused
+ * before anything is written; the desk's numbering goes on unbroken. */
+static void
+test_desk_competence(void **state)
+{
+	char *b = body_for("lt-wrong-desk", "counter", "");
+	struct http_res *r;
+	char code[32];
+
+	(void)state;
+	at("2025-04-02T09:00:00+07:00");
+	r = as(W_RCV, "POST", "/api/v1/dossiers", b);
+	expect(r, 422);
+	assert_non_null(strstr(r->body, "BT-B"));
+	http_res_free(r);
+	free(b);
+	receive_bundle("lt-test", code);
+	assert_string_equal(code + 14, "250402-0001");
+}
+
 int
 main(void)
 {
@@ -643,6 +668,7 @@ main(void)
 		cmocka_unit_test(test_rejected_component_ends_bundle),
 		cmocka_unit_test(test_late_component_and_supplement),
 		cmocka_unit_test(test_external_outcome_auth_and_replay),
+		cmocka_unit_test(test_desk_competence),
 		cmocka_unit_test(test_webhook_down_then_up),
 	};
 

@@ -244,7 +244,7 @@ function renderChosen() {
     p.cutoff ? h('dt', {}, t('rc.proc_cutoff')) : null,
     p.cutoff ? h('dd', {}, t('rc.proc_cutoff_value', { cutoff: p.cutoff })) : null,
     h('dt', {}, t('rc.proc_channels')), h('dd', {}, (p.channels || []).map(channelLabel).join('; ')),
-    p.parts ? h('dt', {}, t('rc.bundle_tag')) : null, p.parts ? h('dd', {}, p.parts) : null);
+    ...(p.parts ? [h('dt', {}, t('rc.bundle_tag')), h('dd', {}, p.parts)] : []));
 }
 
 // The chosen procedure's summary follows a language switch; the document
