@@ -402,7 +402,7 @@ projection(struct dossier_ctx *x, const struct dossier *pd, const struct bundle_
 			end[k] = m->finished_at;
 		else if (m->status == DS_AWAITING_SUPPLEMENT || (m->started_at != 0 &&
 		    m->legal_due_at == 0)) {
-			if (calendar_due(x->cal, x->now, unit_of(b->unit), (int)v->share, -1, &due) == 0)
+			if (calendar_due(x->cal, x->now, unit_of(b->unit), (int)v->share, 1440, &due) == 0)
 				end[k] = due;
 		} else if (m->started_at != 0)
 			end[k] = m->legal_due_at;
@@ -412,7 +412,7 @@ projection(struct dossier_ctx *x, const struct dossier *pd, const struct bundle_
 					start = end[v->after[a]];
 			if (start < x->now)
 				start = x->now;
-			if (calendar_due(x->cal, start, unit_of(b->unit), (int)v->share, -1, &due) == 0)
+			if (calendar_due(x->cal, start, unit_of(b->unit), (int)v->share, 1440, &due) == 0)
 				end[k] = due;
 		}
 		if (end[k] > last)
@@ -1283,7 +1283,10 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 		cd.procedure_version = p->version;
 		cd.time_limit = b.c[i].share; /* the agency's share is its limit */
 		cd.time_unit = b.unit;
-		cd.cutoff_minute = p->cutoff;
+		/* A hand-over between agencies has no cut-off: the share runs from
+		 * the start, so the shares add up to the group's limit.  The first
+		 * components start with the reception and keep its cut-off. */
+		cd.cutoff_minute = b.g.node[i].nafter > 0 ? 1440 : p->cutoff;
 		cd.return_method = pd.return_method;
 		cd.sets = pd.sets;
 		cd.note = "";
