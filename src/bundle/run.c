@@ -388,15 +388,30 @@ projection(struct dossier_ctx *x, const struct dossier *pd, const struct bundle_
     const struct members *ms)
 {
 	int order[BUNDLE_COMPONENTS_MAX], cyc;
-	int64_t end[BUNDLE_COMPONENTS_MAX] = { 0 }, last = 0;
+	int64_t end[BUNDLE_COMPONENTS_MAX] = { 0 }, plan[BUNDLE_COMPONENTS_MAX] = { 0 }, last = 0;
+	int64_t path[BUNDLE_COMPONENTS_MAX] = { 0 };
 
 	if (bundle_graph_order(&b->g, order, &cyc) == -1)
 		return 0;
+	/* The plan: each component's end by the shares from the reception. */
+	for (int i = 0; i < b->n; i++) {
+		int k = order[i];
+		const struct bundle_node *v = &b->g.node[k];
+
+		for (int a = 0; a < v->nafter; a++)
+			if (path[v->after[a]] > path[k])
+				path[k] = path[v->after[a]];
+		path[k] += v->share;
+		if (calendar_due(x->cal, pd->received_at, unit_of(b->unit), (int)path[k],
+		    (int)pd->cutoff_minute, &plan[k]) == -1)
+			plan[k] = 0;
+	}
 	for (int i = 0; i < b->n; i++) {
 		int k = order[i];
 		const struct member *m = &ms->m[k];
 		const struct bundle_node *v = &b->g.node[k];
 		int64_t start = pd->received_at, due = 0;
+		int on_plan = 1;
 
 		if (m->finished_at != 0)
 			end[k] = m->finished_at;
@@ -407,12 +422,18 @@ projection(struct dossier_ctx *x, const struct dossier *pd, const struct bundle_
 		} else if (m->started_at != 0)
 			end[k] = m->legal_due_at;
 		else {
-			for (int a = 0; a < v->nafter; a++)
+			for (int a = 0; a < v->nafter; a++) {
 				if (end[v->after[a]] > start)
 					start = end[v->after[a]];
+				on_plan &= end[v->after[a]] <= plan[v->after[a]];
+			}
 			if (start < x->now)
 				start = x->now;
-			if (calendar_due(x->cal, start, unit_of(b->unit), (int)v->share, 1440, &due) == 0)
+			/* Predecessors on time: the plan holds; late ones push it. */
+			if (on_plan && plan[k] != 0 && x->now <= plan[k])
+				end[k] = plan[k];
+			else if (calendar_due(x->cal, start, unit_of(b->unit), (int)v->share, 1440,
+			    &due) == 0)
 				end[k] = due;
 		}
 		if (end[k] > last)
