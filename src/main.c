@@ -14,6 +14,7 @@
 #include "auth/auth.h"
 #include "calendar/calendar.h"
 #include "calendar/calendar_http.h"
+#include "bundle/bundle.h"
 #include "catalog/catalog.h"
 #include "core/config.h"
 #include "dossier/dossier.h"
@@ -132,9 +133,9 @@ main_build_router(void)
 	    router_add(rt, calendar_routes, calendar_nroutes) == -1 ||
 	    router_add(rt, catalog_routes, catalog_nroutes) == -1 ||
 	    router_add(rt, catalog_agency_routes, catalog_agency_nroutes) == -1 ||
-	    router_add(rt, dossier_routes, dossier_nroutes) == -1)
-		fatal("router: bad route table");
-	if (router_add(rt, report_routes, report_nroutes) == -1)
+	    router_add(rt, dossier_routes, dossier_nroutes) == -1 ||
+	    router_add(rt, bundle_routes, bundle_nroutes) == -1 ||
+	    router_add(rt, report_routes, report_nroutes) == -1)
 		fatal("router: bad route table");
 	return rt;
 }
@@ -230,6 +231,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (dossier_scanner_start(app.db, app.cal) == -1)
 		fprintf(stderr, "motcua: không chạy được luồng quét hồ sơ sắp đến hạn, quá hạn\n");
+	if (bundle_hook_start(app.db) == -1)
+		fprintf(stderr, "motcua: không chạy được luồng gửi webhook liên thông\n");
 	log_msg(LOG_INFO, NULL, "start", "version=%s db=%s threads=%u mode=%s",
 	    MOTCUA_VERSION, db_url_safe(app.db), so.threads,
 	    so.thread_per_connection ? "thread_per_connection" : "epoll_pool");
@@ -241,12 +244,14 @@ cmd_serve(int argc, char **argv)
 	log_msg(LOG_INFO, NULL, "stop", "signal=%s", sig == SIGINT ? "INT" : "TERM");
 	server_stop(srv, (unsigned)config_int(CFG_SHUTDOWN_GRACE));
 	dossier_scanner_stop();
+	bundle_hook_stop();
 	rc = 0;
 out:
 	dossier_scanner_stop();
 	/* After the server: every deferred answer is out; what is still queued
 	 * runs to its commit. */
 	db_group_stop(app.group);
+	bundle_hook_stop();
 	router_free(rt);
 	calendar_store_close();
 	db_close(app.db);

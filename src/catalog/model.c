@@ -827,7 +827,10 @@ catalog_validate_field(const void *json, const char *prefix, struct catalog_errs
 void
 catalog_validate_bundle(const void *json, const char *prefix, struct catalog_errs *errs)
 {
-	static const char *const keys[] = { "code", "name", "description", "source_note", NULL };
+	/* time_limit and components: the bundle slice validates them
+	 * (bundle_def_validate; docs/BUNDLE.md). */
+	static const char *const keys[] = { "code", "name", "description", "source_note",
+		"time_limit", "components", NULL };
 	json_t *o = (json_t *)json, *x;
 	struct vctx v = { errs, prefix ? prefix : "", "" };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../bundle/bundle.h"
 #include "../core/core.h"
 #include "catalog_int.h"
 
@@ -1837,6 +1838,11 @@ catalog_import(struct db_conn *c, const void *docp, enum catalog_import_mode mod
 			if ((rc = import_procedure(c, x, i, mode, who, now, st, errs)) != DB_OK)
 				return rc;
 	}
+	/* Interlinked groups' processes, once their procedures are in. */
+	if (errs->total == 0 && (list = json_object_get(doc, "bundles")) != NULL &&
+	    (rc = bundle_def_import(c, list, mode == CATALOG_IMPORT_SEED, errs)) != DB_OK &&
+	    rc != DB_CONSTRAINT)
+		return rc;
 	errs->record[0] = '\0';
 	if (errs->total)
 		return DB_CONSTRAINT;
@@ -1887,6 +1893,9 @@ catalog_export_json(struct db_conn *c, void **outp)
 		    jstr(db_res_text(res, 2)), "source_note", jstr(db_res_text(res, 3))));
 	rc = k < 0 ? db_res_rc(res) : DB_OK;
 	db_res_free(res);
+	res = NULL;
+	if (rc == DB_OK)
+		rc = bundle_def_export(c, bundles);
 	if (rc != DB_OK || (rc = db_exec(c, STMT_CAT_AGENCY_ALL, NULL, 0, &res)) != DB_OK)
 		goto out;
 	{

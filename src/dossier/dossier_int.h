@@ -1,5 +1,7 @@
 /* Private to src/dossier: the loaded dossier and what the slice's files
- * share.  Nothing outside src/dossier includes this header. */
+ * share.  Nothing outside src/dossier includes this header except src/bundle,
+ * which drives component dossiers of interlinked procedures with it
+ * (docs/BUNDLE.md). */
 #ifndef MOTCUA_DOSSIER_INT_H
 #define MOTCUA_DOSSIER_INT_H
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bundle/bundle.h"
 #include "../catalog/catalog.h"
 #include "dossier_int.h"
 
@@ -690,6 +691,10 @@ struct reception {
 	struct db_unit unit;
 	struct db_group *group;
 	struct http_defer *defer;
+	/* An interlinked group's code: the bundle slice receives it, in a
+	 * transaction of its own on the worker's connection (bundles are rare;
+	 * they do not join the commit group). */
+	int bundle;
 };
 
 static void
@@ -738,6 +743,15 @@ reception_prepare(struct reception *rs, void *bodyp, const char *idem_key,
 	if (x->cal == NULL) {
 		dossier_err_set(err, PROB_UNAVAILABLE, "Lịch làm việc chưa sẵn sàng.",
 		    "The working-day calendar is not loaded.");
+		return -1;
+	}
+	/* An interlinked group's code: the bundle slice receives it (one
+	 * parent, one component per procedure; docs/BUNDLE.md). */
+	if ((rs->bundle = bundle_is_code(x->c, in->procedure_code)) != 0) {
+		if (rs->bundle == 1)
+			return 0;
+		dossier_err_set(err, PROB_UNAVAILABLE, "Không đọc được bộ thủ tục.",
+		    "Could not read the catalogue.");
 		return -1;
 	}
 	time_format_date(x->now, date);
@@ -1034,6 +1048,16 @@ reception_run_alone(struct reception *rs)
 	reception_settle(rs);
 }
 
+/* A bundle's reception, in the bundle slice's own transaction. */
+static void
+reception_run_bundle(struct reception *rs, void *bodyp)
+{
+	if (bundle_receive(&rs->x, bodyp, rs->idem_key, rs->body_text, &rs->ans, &rs->err) == -1) {
+		json_decref(rs->ans.json);
+		memset(&rs->ans, 0, sizeof(rs->ans));
+	}
+}
+
 int
 dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const char *body_text,
     struct dossier_answer *ans, struct dossier_err *err)
@@ -1047,8 +1071,12 @@ dossier_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const 
 		return -1;
 	}
 	rs->x = *x;
-	if (reception_prepare(rs, bodyp, idem_key, body_text) == 0)
-		reception_run_alone(rs);
+	if (reception_prepare(rs, bodyp, idem_key, body_text) == 0) {
+		if (rs->bundle)
+			reception_run_bundle(rs, bodyp);
+		else
+			reception_run_alone(rs);
+	}
 	*ans = rs->ans;
 	ret = ans->json != NULL ? 0 : -1;
 	if (ret == -1)
@@ -1154,6 +1182,11 @@ dossier_http_create(struct req *r, struct resp *w)
 	rs->x = x;
 	rs->body = body;
 	if (reception_prepare(rs, body, idem, r->body) == -1) {
+		reception_answer(r, w, rs);
+		return;
+	}
+	if (rs->bundle) {
+		reception_run_bundle(rs, body);
 		reception_answer(r, w, rs);
 		return;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../bundle/bundle.h"
 #include "../core/config.h"
 #include "dossier_int.h"
 
@@ -673,6 +674,10 @@ dossier_json(struct dossier_ctx *x, struct dossier *d, json_t **out)
 	    docs, "steps", steps_json(x, d), "supplements", supps, "history", hist, "receipt",
 	    receipt, "allowed_actions", dossier_allowed_json(x, d), "updated_at",
 	    dossier_time_json(d->updated_at)));
+	if (o != NULL && (rc = bundle_json_extend(x, d, o, 0)) != DB_OK) {
+		json_decref(o);
+		return rc;
+	}
 	*out = o;
 	return o != NULL ? DB_OK : DB_ERROR;
 }
@@ -712,6 +717,11 @@ dossier_public_json(struct dossier_ctx *x, struct dossier *d, json_t **out)
 	    d->status == DS_RESULT_READY || d->status == DS_RETURNED, "returned_at",
 	    dossier_time_json(d->returned_at), "result", class_json(d->result_class, x->en),
 	    "timeline", hist);
+	if (*out != NULL && (rc = bundle_json_extend(x, d, *out, 1)) != DB_OK) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
 	return *out != NULL ? DB_OK : DB_ERROR;
 }
 

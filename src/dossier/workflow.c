@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "../bundle/bundle.h"
 #include "dossier_int.h"
 
 /* ---- names and labels ------------------------------------------------------ */
@@ -799,7 +800,8 @@ dossier_allowed_json(struct dossier_ctx *x, const struct dossier *d)
 
 		memset(&e, 0, sizeof(e));
 		if (t->from != d->status || (x->who != NULL && !auth_can(x->who, t->perm)) ||
-		    (t->guard != NULL && t->guard(x, d, &e) == -1))
+		    (t->guard != NULL && t->guard(x, d, &e) == -1) ||
+		    bundle_check_action(x, d, (int)t->action, &e) == -1)
 			continue;
 		fields = json_array();
 		for (size_t k = 0; f[k] != NULL; k++)
@@ -930,6 +932,8 @@ dossier_act(struct dossier_ctx *x, const char *code, void *bodyp, void **outp,
 	}
 	if (t->guard != NULL && t->guard(x, &d, err) == -1)
 		goto out;
+	if (bundle_check_action(x, &d, (int)in.action, err) == -1)
+		goto out;
 	/* The optimistic lock: the first write of the transaction. */
 	if ((rc = db_exec(x->c, STMT_DOS_CLAIM, (struct db_param[]){ DB_INT(d.id),
 	    DB_INT(d.version) }, 2, NULL)) != DB_OK)
@@ -954,7 +958,8 @@ dossier_act(struct dossier_ctx *x, const char *code, void *bodyp, void **outp,
 	d.updated_at = x->now;
 	d.queue_key = dossier_queue_key(&d);
 	if ((rc = dossier_save(x, &d)) != DB_OK ||
-	    (rc = dossier_record(x, &d, action_defs[in.action].name, from, in.note)) != DB_OK)
+	    (rc = dossier_record(x, &d, action_defs[in.action].name, from, in.note)) != DB_OK ||
+	    (rc = bundle_after_action(x, &d)) != DB_OK)
 		goto db_fail;
 	if ((rc = db_commit(x->c)) != DB_OK)
 		goto db_fail;

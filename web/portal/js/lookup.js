@@ -10,6 +10,7 @@ import {
   api, ApiError, clearProblem, extend, formatDateTime, h, showProblem, statusBadge, t,
 } from '/shared/js/app.js';
 import { flag, resultTag, summaryRows, timeline } from './dossier-common.js';
+import { bundleLead, bundleProgress } from './bundle-common.js';
 
 extend({
   vi: {
@@ -131,6 +132,13 @@ function render(d) {
     [t('lookup.result'), result, { 'data-result': '' }],
     [t('lookup.result_class'), resultTag(d.result)],
   ]);
+  // An interlinked dossier: each agency's part (docs/BUNDLE.md §5).
+  const bundle = document.getElementById('lookup-bundle');
+  bundle.hidden = d.kind !== 'bundle';
+  if (d.kind === 'bundle') {
+    document.getElementById('lookup-bundle-lead').textContent = bundleLead(d);
+    document.getElementById('lookup-bundle-table').replaceChildren(bundleProgress(d.components));
+  }
   const tl = document.getElementById('lookup-timeline');
   tl.replaceChildren(d.timeline?.length ? timeline(d.timeline)
     : h('p', { class: 'muted' }, t('lookup.timeline_empty')));

@@ -12,6 +12,7 @@ import {
 import { requireSession } from './staff.js';
 import { channelLabel } from '/portal/js/dossier-common.js';
 import { renderReceipt } from './receipt.js';
+import { bundleProcedure, findBundles } from './bundle-pick.js';
 
 extend({
   vi: {
@@ -164,6 +165,7 @@ const SEARCH_LIMIT = 15;
 let procedure = null; // GET /procedures/{code} of the chosen one
 let idemKey = null; // one Idempotency-Key per dossier being entered
 let searchSeq = 0;
+let bundleCodes = new Set(); // interlinked groups among the search results
 
 function newKey() {
   const b = new Uint8Array(16);
@@ -186,16 +188,20 @@ async function search() {
   procStatus.textContent = t('rc.searching');
   try {
     const res = await api(`procedures?${new URLSearchParams({ q: text, limit: String(SEARCH_LIMIT) })}`);
+    // Interlinked groups first: one application for several procedures.
+    const bundles = (await findBundles(text)).map((b) => ({ ...b, bundle: true }));
     if (mine !== searchSeq) return;
-    const items = res.items || [];
+    bundleCodes = new Set(bundles.map((b) => b.code));
+    const items = [...bundles, ...(res.items || [])];
     procStatus.textContent = !items.length ? t('rc.found_none')
       : res.next_cursor ? t('rc.found_more', { n: items.length }) : t('rc.found', { n: items.length });
     procList.replaceChildren(...items.map((p, i) => {
       const id = `rc-proc-${i}`;
       return h('li', {}, h('label', { class: 'choice', for: id },
         h('input', { type: 'radio', name: 'procedure_code', id, value: p.code, onchange: () => choose(p.code) }),
-        h('span', {}, h('strong', {}, p.name), h('span', { class: 'dq-cell__sub' },
-          [p.code, p.field_name, timeText(p.time_limit)].filter(Boolean).join(' · ')))));
+        h('span', {}, p.bundle ? h('span', { class: 'badge' }, t('rc.bundle_tag')) : null, p.bundle ? ' ' : null,
+          h('strong', {}, p.name), h('span', { class: 'dq-cell__sub' },
+            [p.code, p.field_name, timeText(p.time_limit)].filter(Boolean).join(' · ')))));
     }));
     el('rc-proc-results').hidden = items.length === 0;
   } catch (err) {
@@ -237,7 +243,8 @@ function renderChosen() {
     h('dt', {}, t('rc.proc_time')), h('dd', {}, timeText(p.time_limit)),
     p.cutoff ? h('dt', {}, t('rc.proc_cutoff')) : null,
     p.cutoff ? h('dd', {}, t('rc.proc_cutoff_value', { cutoff: p.cutoff })) : null,
-    h('dt', {}, t('rc.proc_channels')), h('dd', {}, (p.channels || []).map(channelLabel).join('; ')));
+    h('dt', {}, t('rc.proc_channels')), h('dd', {}, (p.channels || []).map(channelLabel).join('; ')),
+    ...(p.parts ? [h('dt', {}, t('rc.bundle_tag')), h('dd', {}, p.parts)] : []));
 }
 
 // The chosen procedure's summary follows a language switch; the document
@@ -248,7 +255,7 @@ async function choose(code) {
   clearProblem(form);
   procStatus.textContent = t('rc.proc_loading');
   try {
-    const p = await api(`procedures/${encodeURIComponent(code)}`);
+    const p = bundleCodes.has(code) ? await bundleProcedure(code) : await api(`procedures/${encodeURIComponent(code)}`);
     procedure = p;
     renderChosen();
     el('rc-proc-chosen').hidden = false;
