@@ -52,9 +52,17 @@ db_bulk_session(struct db_conn *c, int on)
 		sql = on ? "PRAGMA foreign_keys=OFF; PRAGMA synchronous=OFF; "
 		    "PRAGMA journal_mode=MEMORY;"
 		    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
-	else
+	else {
+		/* Foreign-key checks are triggers on PostgreSQL, one call per row;
+		 * session_replication_role = replica skips them for this session.
+		 * Only a superuser may set it: without, the load is just slower. */
+		PGresult *res = PQexec((PGconn *)c->h, on ? "SET session_replication_role = replica"
+		    : "RESET session_replication_role");
+
+		PQclear(res);
 		sql = on ? "SET synchronous_commit = off; SET maintenance_work_mem = '256MB'"
 		    : "RESET synchronous_commit; RESET maintenance_work_mem";
+	}
 	return db_script(c, sql);
 }
 
