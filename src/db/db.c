@@ -316,6 +316,29 @@ db_rollback(struct db_conn *c)
 }
 
 enum db_rc
+db_read_begin(struct db_conn *c)
+{
+	enum db_rc rc;
+
+	if (c == NULL)
+		return DB_ERROR;
+	if (c->be != DB_SQLITE || c->in_tx || c->in_read)
+		return DB_OK;
+	if ((rc = db_script(c, "BEGIN")) == DB_OK)
+		c->in_read = 1;
+	return rc;
+}
+
+void
+db_read_end(struct db_conn *c)
+{
+	if (c == NULL || !c->in_read)
+		return;
+	c->in_read = 0;
+	(void)db_script(c, "COMMIT");
+}
+
+enum db_rc
 db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t np,
     struct db_res **out)
 {

@@ -82,6 +82,13 @@ enum db_rc db_begin(struct db_conn *c);
 enum db_rc db_commit(struct db_conn *c);
 /* Safe to call when no transaction is open. */
 void db_rollback(struct db_conn *c);
+/* One snapshot for the several reads of one answer.  SQLite: a deferred
+ * transaction (BEGIN ... COMMIT), so the WAL read lock (fcntl and fstat
+ * calls) is taken once instead of once per statement; PostgreSQL: nothing
+ * (BEGIN and COMMIT would be two more round trips).  Nothing either inside
+ * a transaction.  Pair every db_read_begin with db_read_end. */
+enum db_rc db_read_begin(struct db_conn *c);
+void db_read_end(struct db_conn *c);
 
 /* Run a statement.  With out == NULL the result is discarded (and the
  * number of changed rows stored for db_changes()).  With out != NULL, a

@@ -15,6 +15,7 @@ struct db_conn {
 	void *st[STMT__MAX]; /* sqlite3_stmt * (SQLite only) */
 	int64_t changes;
 	int in_tx;
+	int in_read; /* db_read_begin opened a deferred read transaction (SQLite) */
 	int prepared; /* statements prepared (not for the migration connection) */
 	struct db_conn *next; /* in db->conns when thread-owned */
 	unsigned generation; /* of the db when it was opened (thread-owned) */
