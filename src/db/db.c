@@ -324,7 +324,7 @@ db_read_begin(struct db_conn *c)
 		return DB_ERROR;
 	if (c->be != DB_SQLITE || c->in_tx || c->in_read)
 		return DB_OK;
-	if ((rc = db_script(c, "BEGIN")) == DB_OK)
+	if ((rc = dbsq_read(c, 1)) == DB_OK)
 		c->in_read = 1;
 	return rc;
 }
@@ -335,7 +335,11 @@ db_read_end(struct db_conn *c)
 	if (c == NULL || !c->in_read)
 		return;
 	c->in_read = 0;
-	(void)db_script(c, "COMMIT");
+	if (dbsq_read(c, 0) != DB_OK) {
+		/* Never leave the connection inside a transaction. */
+		db_count_error();
+		(void)db_script(c, "ROLLBACK");
+	}
 }
 
 enum db_rc
