@@ -579,7 +579,10 @@ threading_run() { # MODE PATH -> appends "rps p99 rss" to $tmp/thr.MODE
 	bin_serve "thr$mode" "sqlite:$tmp/motcua.db" --thread_per_connection "$mode"
 	measure "$srv_pid" "http://127.0.0.1:$srv_port$path"
 	secs=$d
-	[ "$W_err" = 0 ] && [ "$W_non2xx" = 0 ] || die "threading run: wrk errors on $path"
+	# Errors (timeouts of a starved mode on a loaded machine) are reported,
+	# not fatal: the rest of the run still means something.
+	[ "$W_err" = 0 ] && [ "$W_non2xx" = 0 ] ||
+		note "threading, thread_per_connection=$mode, $path: wrk errors $W_err, non-2xx $W_non2xx"
 	stop_pid "$srv_pid"
 	echo "$W_rps $W_p99 $W_rss" >>"$tmp/thr.$mode"
 }
