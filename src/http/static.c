@@ -235,7 +235,7 @@ static_cache_put(const char *root, const char *key, const char *rel, int fd,
 		return;
 	pthread_mutex_lock(&static_cache.mu);
 	if (static_cache.root == NULL)
-		static_cache.root = root;
+		__atomic_store_n(&static_cache.root, root, __ATOMIC_RELEASE);
 	if (static_cache.root != root || static_cache.bytes + len > (size_t)max_bytes)
 		goto out;
 	old = static_find(key, &where);
