@@ -123,10 +123,6 @@ cc -O2 -std=c11 $(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/p
 	-o "$tmp/ceiling_insert" "$root/bench/ceiling_insert.c" -lsqlite3 -lpq ||
 	die "cannot build bench/ceiling_insert.c"
 
-have_bench_data=0
-if "$bin" help 2>/dev/null | grep -q '^  motcua bench-data'; then
-	have_bench_data=1
-fi
 
 # The same bytes for motcua and nginx: a snapshot of web/ (others may be
 # editing it while we run).
@@ -182,16 +178,43 @@ run_wrk() {
 
 rss_reset() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || rss_since_start=1; }
 rss_peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+# The server's own memory: VmHWM also counts file pages it maps (SQLite's
+# mmap_size maps the database; those pages are the kernel's page cache,
+# shared and reclaimable).  anon_start PID samples RssAnon + RssShmem every
+# 0.2 s in the background; anon_stop sets W_anon to the peak (kB), which is
+# what the RSS goal is judged on (the table shows both).
+anon_pid=""
+anon_start() {
+	local pid=$1 f=$tmp/anon.$1
+	echo 0 >"$f"
+	(
+		m=0
+		while [ -r "/proc/$pid/status" ]; do
+			v=$(awk '/^(RssAnon|RssShmem):/ { s += $2 } END { print s + 0 }' \
+				"/proc/$pid/status" 2>/dev/null || echo 0)
+			[ "${v:-0}" -gt "$m" ] && m=$v && echo "$m" >"$f"
+			sleep 0.2
+		done
+	) &
+	anon_pid=$!
+	pids="$pids $anon_pid"
+}
+anon_stop() { # PID
+	[ -n "$anon_pid" ] && stop_pid "$anon_pid"
+	anon_pid=""
+	W_anon=$(cat "$tmp/anon.$1" 2>/dev/null || echo "")
+}
 rss_since_start=0
 
 # measure PID URL -> warm-up, reset the peak RSS, measure; sets W_* and W_rss
 measure() {
 	local pid=$1 url=$2
-	run_wrk "$url" "$warm"
-	[ -n "$pid" ] && rss_reset "$pid"
-	run_wrk "$url" "$secs"
-	W_rss=""
-	[ -n "$pid" ] && W_rss=$(rss_peak_kb "$pid")
+	m_wrk "$url" "$warm"
+	[ -n "$pid" ] && rss_reset "$pid" && anon_start "$pid"
+	m_wrk "$url" "$secs"
+	W_rss="" W_anon=""
+	[ -n "$pid" ] && W_rss=$(rss_peak_kb "$pid") && anon_stop "$pid"
 	return 0
 }
 
@@ -214,6 +237,18 @@ children() {
 }
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
+# What motcua's (M_*) and the ceiling's (C_*) requests carry in versus and
+# measure: M_PATHS / C_PATHS a file of paths (random line per request),
+# M_HEADER one header, M_BODY a POST body file, M_IDEM=1 a unique
+# Idempotency-Key per request (bench/wrk/report.lua).  Empty: plain GET.
+M_PATHS="" M_HEADER="" M_BODY="" M_IDEM="" C_PATHS=""
+m_wrk() {
+	BENCH_PATHS=$M_PATHS BENCH_HEADER=$M_HEADER BENCH_BODY=$M_BODY BENCH_IDEMPOTENCY=$M_IDEM \
+		run_wrk "$@"
+}
+c_wrk() { BENCH_PATHS=$C_PATHS run_wrk "$@"; }
+m_clear() { M_PATHS="" M_HEADER="" M_BODY="" M_IDEM="" C_PATHS=""; }
+
 # versus CEILING_URL "CEILING_PIDS" PID URL: the ceiling and motcua measured
 # in alternating slices (A B B A ...; $split slices of secs/split each, after
 # a warm-up of both), so a burst of load from other work on the machine hits
@@ -225,30 +260,32 @@ hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 versus() {
 	local curl=$1 cpids=$2 pid=$3 url=$4 i slice c0 c1 m0 m1
 	slice=$(((secs + split - 1) / split))
-	run_wrk "$curl" "$warm"
-	run_wrk "$url" "$warm"
+	c_wrk "$curl" "$warm"
+	m_wrk "$url" "$warm"
 	rss_reset "$pid"
+	anon_start "$pid"
 	: >"$tmp/vs.c"
 	: >"$tmp/vs.m"
 	for i in $(seq "$split"); do
 		if [ $((i % 2)) = 1 ]; then
 			c0=$(cpu_ticks $cpids)
-			run_wrk "$curl" "$slice"
+			c_wrk "$curl" "$slice"
 			c1=$(cpu_ticks $cpids)
 			echo "$W_req $W_dur $W_p50 $W_p99 $W_err $W_non2xx $((c1 - c0))" >>"$tmp/vs.c"
 		fi
 		m0=$(cpu_ticks "$pid")
-		run_wrk "$url" "$slice"
+		m_wrk "$url" "$slice"
 		m1=$(cpu_ticks "$pid")
 		echo "$W_req $W_dur $W_p50 $W_p99 $W_err $W_non2xx $((m1 - m0))" >>"$tmp/vs.m"
 		if [ $((i % 2)) = 0 ]; then
 			c0=$(cpu_ticks $cpids)
-			run_wrk "$curl" "$slice"
+			c_wrk "$curl" "$slice"
 			c1=$(cpu_ticks $cpids)
 			echo "$W_req $W_dur $W_p50 $W_p99 $W_err $W_non2xx $((c1 - c0))" >>"$tmp/vs.c"
 		fi
 	done
 	W_rss=$(rss_peak_kb "$pid")
+	anon_stop "$pid"
 	# shellcheck disable=SC2046 # word splitting wanted
 	set -- $(awk -v hz="$hz" '{ r += $1; d += $2; c += $7 }
 		END { printf "%.1f %.1f", r / d * 1e6, c / hz * 1e6 / r }' "$tmp/vs.c")
@@ -419,9 +456,13 @@ row() {
 		goal="${goal:+$goal, }p99 ≤ $(fmt_ms "$maxp99") ms"
 		[ "$p99" -le "$maxp99" ] || why="$why p99"
 	fi
+	local rss_shown
+	rss_shown=$(fmt_mb "$rss")
 	if [ -n "$rss" ]; then
 		goal="${goal:+$goal, }RSS ≤ $rss_goal_mb MB"
-		[ "$rss" -le $((rss_goal_mb * 1024)) ] || why="$why RSS"
+		# Judged on the server's own (anonymous) memory when sampled.
+		[ "${W_anon:-$rss}" -le $((rss_goal_mb * 1024)) ] || why="$why RSS"
+		[ -n "${W_anon:-}" ] && rss_shown="$rss_shown (own $(fmt_mb "$W_anon"))"
 	fi
 	if [ "${W_err:-0}" != 0 ] || [ "${W_non2xx:-0}" != 0 ]; then
 		why="$why errors(${W_err:-0}+${W_non2xx:-0})"
@@ -429,7 +470,7 @@ row() {
 	[ -n "$why" ] && verdict="MISS:${why# }"
 	[ -z "$goal" ] && goal="—" && verdict="—"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(fmt_int "$rps")" \
-		"$(fmt_ms "$p50")" "$(fmt_ms "$p99")" "$(fmt_mb "$rss")" \
+		"$(fmt_ms "$p50")" "$(fmt_ms "$p99")" "$rss_shown" \
 		"$(if [ -n "$clabel" ]; then echo "$clabel: $(fmt_int "$crps")"; else echo "—"; fi)" "$ratio" "$goal" "$verdict" >>"$rows"
 	say "$(tail -1 "$rows" | tr '\t' '|')"
 }
@@ -538,7 +579,10 @@ threading_run() { # MODE PATH -> appends "rps p99 rss" to $tmp/thr.MODE
 	bin_serve "thr$mode" "sqlite:$tmp/motcua.db" --thread_per_connection "$mode"
 	measure "$srv_pid" "http://127.0.0.1:$srv_port$path"
 	secs=$d
-	[ "$W_err" = 0 ] && [ "$W_non2xx" = 0 ] || die "threading run: wrk errors on $path"
+	# Errors (timeouts of a starved mode on a loaded machine) are reported,
+	# not fatal: the rest of the run still means something.
+	[ "$W_err" = 0 ] && [ "$W_non2xx" = 0 ] ||
+		note "threading, thread_per_connection=$mode, $path: wrk errors $W_err, non-2xx $W_non2xx"
 	stop_pid "$srv_pid"
 	echo "$W_rps $W_p99 $W_rss" >>"$tmp/thr.$mode"
 }
@@ -566,60 +610,282 @@ scenario_threading() {
 	done
 }
 
-# ------------------------------------------- scenarios awaiting the dossier slice
-# Each needs `motcua bench-data --dossiers N [--agencies M] [--db URL]` (issue 9,
-# Deliver 1).  Until `motcua help` lists bench-data they print a line and are
-# skipped: no made-up figures.  When bench-data lands, each becomes a few
-# lines with the helpers above:
-#   gen_data N DB_URL       (to write: runs bench-data, times it, ≥ 200,000 dossiers/s)
-#   BENCH_PATHS=FILE measure PID URL   random paths from FILE (bench/wrk/report.lua)
-#   bench_vs_size / row     ceiling, ratio, goal
-pending() { # NAME
-	if [ "$have_bench_data" = 1 ]; then
-		skip "$1" "not yet written (motcua bench-data exists; the scenario does not)"
-	else
-		skip "$1" "not yet available (needs motcua bench-data)"
+# ------------------------------------------------------ dossier scenarios
+# Data from `motcua bench-data` (src/dossier/bench.c): ten benchmark
+# agencies, five benchmark procedures, dossiers spread over three years.
+# Each database is generated once per run and shared by the scenarios that
+# need it (need_data), with one motcua server per database and flags
+# (need_dserver).
+#   BENCH_SMALL (100000)    lookup_scale and report_month baseline, reception
+#   BENCH_MID   (1000000)   lookup_sqlite, lookup_pg, work_queue
+#   BENCH_BIG   (10000000)  lookup_scale and report_month at scale (quick: 1000000)
+n_small=${BENCH_SMALL:-100000}
+n_mid=${BENCH_MID:-1000000}
+n_big=${BENCH_BIG:-10000000}
+[ "$quick" = 1 ] && n_big=${BENCH_BIG:-1000000}
+bench_agency=000.00.01.H99 # the agency the staff scenarios' token is scoped to
+bench_data_goal=200000     # dossiers/s into SQLite (issue 9)
+# Lookups come from one client IP: lift the per-IP limit for the run (the
+# limiter itself still runs on every request).
+dossier_flags="--lookup_rate_per_minute 1000000000 --lookup_burst 1000000"
+
+fmt_n() { awk -v n="$1" 'BEGIN { if (n >= 1e6) printf "%gM", n / 1e6; else printf "%gk", n / 1e3 }'; }
+
+# need_data KIND N: a database of N dossiers, generated once per run; sets
+# d_url (its URL) and d_codes (its "code<TAB>key" file).  KIND sqlite or pg.
+# The generation speed is a row of the table (goal on SQLite only).
+need_data() {
+	local kind=$1 n=$2 name out rate cpu_rate secs
+	name=$kind-$n
+	d_codes=$tmp/codes-$name.tsv
+	if [ -f "$tmp/$name.done" ]; then
+		d_url=$(cat "$tmp/$name.url")
+		return 0
 	fi
+	if [ "$kind" = sqlite ]; then
+		d_url=sqlite:$tmp/$name.db
+	else
+		need_pg || return 1
+		d_url=$("$root/scripts/pg-test.sh" url "$pg_dir" "bench_$n" 2>>"$tmp/pg.log")
+	fi
+	say "bench-data: $n dossiers into $kind"
+	out=$(timeout 3600 "$bin" bench-data --db "$d_url" --data "$root/data" --dossiers "$n" \
+		--codes-out "$d_codes" 2>"$tmp/$name.gen.err") ||
+		{ cat "$tmp/$name.gen.err" >&2; die "bench-data ($kind, $n) failed"; }
+	rate=$(printf '%s' "$out" | sed -n 's/.*"dossiers_per_second": \([0-9.]*\).*/\1/p')
+	cpu_rate=$(printf '%s' "$out" | sed -n 's/.*"dossiers_per_cpu_second": \([0-9.]*\).*/\1/p')
+	secs=$(printf '%s' "$out" | sed -n 's/.*"seconds": \([0-9.]*\),.*/\1/p')
+	W_err=0 W_non2xx=0
+	if [ "$kind" = sqlite ]; then
+		row "bench-data, $(fmt_n "$n") dossiers into SQLite (dossiers/s; ${secs} s)" "$rate" \
+			"" "" "" "target" "$bench_data_goal" 1 ""
+	else
+		row "bench-data, $(fmt_n "$n") dossiers into PostgreSQL (dossiers/s; ${secs} s)" \
+			"$rate" "" "" "" "" "" "" ""
+	fi
+	note "bench-data $kind $(fmt_n "$n"): $out; $(fmt_int "$cpu_rate") dossiers per CPU second" \
+		"of the generator process"
+	echo "$d_url" >"$tmp/$name.url"
+	touch "$tmp/$name.done"
 }
 
-# PENDING: public lookup by code (random existing codes, 1M dossiers) on SQLite.
-# Goal ≥ 0.6 × nginx static of the same body size, p99 ≤ 10 ms.
+# need_dserver KIND N [FLAGS...]: a motcua server on that database (one per
+# database and flags); sets d_pid d_port (and d_url, d_codes).
+need_dserver() {
+	local kind=$1 n=$2 key
+	shift 2
+	need_data "$kind" "$n" || return 1
+	key=$(printf '%s' "$kind-$n-$*" | tr -c 'a-zA-Z0-9_-' '_')
+	if [ -f "$tmp/srv-$key" ]; then
+		read -r d_pid d_port <"$tmp/srv-$key"
+		return 0
+	fi
+	# shellcheck disable=SC2086 # the flags are words
+	bin_serve "d-$key" "$d_url" $dossier_flags "$@"
+	d_pid=$srv_pid d_port=$srv_port
+	echo "$d_pid $d_port" >"$tmp/srv-$key"
+}
+
+# lookup_paths CODES OUT: up to 200,000 random public-lookup paths.
+lookup_paths() {
+	[ -s "$2" ] && return 0
+	shuf -n 200000 "$1" | awk -F'\t' '{ print "/api/v1/public/dossiers/" $1 "?key=" $2 }' >"$2"
+}
+
+# http_probe_h PORT PATH [HEADER [METHOD BODYFILE]]: http_probe with one
+# more header and optionally a JSON body -> "STATUS BODY_BYTES HEADER_BYTES";
+# the whole answer stays in $tmp/probe.out.
+http_probe_h() {
+	local f=$tmp/probe.out hb tb
+	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
+		extra=""
+		[ -n "$2" ] && extra="$2"$'"'"'\r\n'"'"'
+		if [ -n "$4" ]; then
+			printf "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%sContent-Type: application/json\r\nIdempotency-Key: probe-%s\r\nContent-Length: %s\r\n\r\n" \
+				"$3" "$1" "$extra" "$RANDOM$RANDOM" "$(stat -c %s "$4")" >&3
+			cat "$4" >&3
+		else
+			printf "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s\r\n" \
+				"$1" "$extra" >&3
+		fi
+		cat <&3' "$1" "$2" "${3:-}" "${4:-GET}" "${5:-}" >"$f" || {
+		echo "000 0 0"
+		return
+	}
+	tb=$(stat -c %s "$f")
+	hb=$(sed -n '1,/^\r$/p' "$f" | wc -c)
+	printf '%s %s %s\n' "$(head -1 "$f" | awk '{ print $2 }')" $((tb - hb)) "$hb"
+}
+
+# mean_body PORT PATHS_FILE: mean body size over 20 random paths (answers
+# differ a little: status labels, timeline length); dies unless all are 200.
+mean_body() {
+	local port=$1 f=$2 p m total=0 k=0
+	for p in $(shuf -n 20 "$f"); do
+		m=$(http_probe_h "$port" "$p")
+		[ "${m%% *}" = 200 ] || die "motcua $p answered ${m%% *}"
+		total=$((total + $(echo "$m" | cut -d' ' -f2)))
+		k=$((k + 1))
+	done
+	echo $((total / k))
+}
+
+# lookup_vs_nginx NAME KIND N MIN_RATIO MAX_P99_US [FLAGS...]: public lookups
+# of random existing codes against nginx serving a file of the mean body size.
+lookup_vs_nginx() {
+	local name=$1 kind=$2 n=$3 minr=$4 maxp99=$5 size paths
+	shift 5
+	need_dserver "$kind" "$n" "$@" || { skip "$name" "not available (no PostgreSQL)"; return 0; }
+	paths=$tmp/paths-$kind-$n
+	lookup_paths "$d_codes" "$paths"
+	need_nginx
+	size=$(mean_body "$d_port" "$paths")
+	note "$name: mean body $size B over 20 random dossiers"
+	M_PATHS=$paths
+	versus "http://127.0.0.1:$ng_port$(nginx_size_path "$size")" "$ng_pid $(children "$ng_pid")" \
+		"$d_pid" "http://127.0.0.1:$d_port/"
+	m_clear
+	cpu_row "$name"
+	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "nginx, ${size} B file" "$C_rps" \
+		"$minr" "$maxp99"
+}
+
+# Public lookup by code on SQLite, MID dossiers.  Goal ≥ 0.6 × nginx, p99 ≤
+# 10 ms.  Measured again with mmap off (sqlite_mmap_bytes = 0), informative:
+# with mmap on, the database pages a lookup touches count in VmHWM.
 scenario_lookup_sqlite() {
-	[ "$have_bench_data" = 1 ] || { pending "public lookup by code, 1M dossiers, SQLite"; return 0; }
-	pending "public lookup by code, 1M dossiers, SQLite" # to write with the dossier slice
+	lookup_vs_nginx "public lookup by code, $(fmt_n "$n_mid") dossiers, SQLite" sqlite "$n_mid" \
+		0.6 10000
+	lookup_vs_nginx "public lookup, $(fmt_n "$n_mid"), SQLite, sqlite_mmap_bytes=0" sqlite \
+		"$n_mid" "" "" --sqlite_mmap_bytes 0
 }
 
-# PENDING: the same lookup on PostgreSQL.  Goal ≥ 0.3 × nginx static.
+# The same lookup on PostgreSQL.  Goal ≥ 0.3 × nginx static.
 scenario_lookup_pg() {
-	[ "$have_bench_data" = 1 ] || { pending "public lookup by code, 1M dossiers, PostgreSQL"; return 0; }
-	pending "public lookup by code, 1M dossiers, PostgreSQL"
+	if ! need_pg; then
+		skip "public lookup by code, $(fmt_n "$n_mid") dossiers, PostgreSQL" \
+			"not available (no PostgreSQL)"
+		return 0
+	fi
+	lookup_vs_nginx "public lookup by code, $(fmt_n "$n_mid") dossiers, PostgreSQL" pg "$n_mid" \
+		0.3 ""
 }
 
-# PENDING: lookup at 100k vs 10M dossiers.  Goal: 10M ≥ 0.8 × 100k.
+# Lookup at BIG against lookup at SMALL, alternating slices.  Goal ≥ 0.8 ×.
 scenario_lookup_scale() {
-	[ "$have_bench_data" = 1 ] || { pending "public lookup, 10M vs 100k dossiers"; return 0; }
-	pending "public lookup, 10M vs 100k dossiers"
+	local name spid sport
+	name="public lookup, $(fmt_n "$n_big") vs $(fmt_n "$n_small") dossiers (SQLite)"
+	need_dserver sqlite "$n_small"
+	spid=$d_pid sport=$d_port
+	lookup_paths "$d_codes" "$tmp/paths-sqlite-$n_small"
+	need_dserver sqlite "$n_big"
+	lookup_paths "$d_codes" "$tmp/paths-sqlite-$n_big"
+	C_PATHS=$tmp/paths-sqlite-$n_small
+	M_PATHS=$tmp/paths-sqlite-$n_big
+	versus "http://127.0.0.1:$sport/" "$spid" "$d_pid" "http://127.0.0.1:$d_port/"
+	m_clear
+	cpu_row "$name"
+	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "lookup at $(fmt_n "$n_small")" "$C_rps" 0.8 ""
 }
 
-# PENDING: staff work queue, first page, filtered and scoped to an agency.
-# Informative against nginx static of the same size.
+# bench_token KIND N: an API token scoped to $bench_agency (dossier.read,
+# dossier.receive, report.read) on that database; sets d_token.
+bench_token() {
+	need_data "$1" "$2" || return 1
+	if [ -f "$tmp/token-$1-$2" ]; then
+		d_token=$(cat "$tmp/token-$1-$2")
+		return 0
+	fi
+	d_token=$("$bin" token create --db "$d_url" --name "bench-$1-$2" \
+		--scopes dossier.read,dossier.receive,report.read --agency "$bench_agency" \
+		2>>"$tmp/token.err") || { cat "$tmp/token.err" >&2; die "token create failed"; }
+	echo "$d_token" >"$tmp/token-$1-$2"
+}
+
+# Staff work queue, first page: the dossiers being processed in one agency
+# (of ten), most urgent first, as an API token scoped to that agency sees
+# them.  Informative against nginx static of the same size.
 scenario_work_queue() {
-	[ "$have_bench_data" = 1 ] || { pending "staff work queue, first page (filtered, scoped)"; return 0; }
-	pending "staff work queue, first page (filtered, scoped)"
+	local name path m size
+	name="staff work queue, first page (processing, 1 agency of 10), $(fmt_n "$n_mid")"
+	path="/api/v1/dossiers?status=processing&limit=20"
+	need_dserver sqlite "$n_mid"
+	bench_token sqlite "$n_mid"
+	M_HEADER="Authorization: Bearer $d_token"
+	m=$(http_probe_h "$d_port" "$path" "$M_HEADER")
+	[ "${m%% *}" = 200 ] || die "motcua $path answered ${m%% *}: $(tail -c 300 "$tmp/probe.out")"
+	size=$(echo "$m" | cut -d' ' -f2)
+	need_nginx
+	note "$name: $path, body $size B"
+	versus "http://127.0.0.1:$ng_port$(nginx_size_path "$size")" "$ng_pid $(children "$ng_pid")" \
+		"$d_pid" "http://127.0.0.1:$d_port$path"
+	m_clear
+	cpu_row "$name"
+	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "nginx, ${size} B file" "$C_rps" "" ""
 }
 
-# PENDING: reception of new dossiers with durable commit (each answered after
-# its commit is durable).  Goal ≥ 2 × the single-row insert ceiling above
-# ($ceil_sqlite / $ceil_pg): only group commit gets there.
+# Reception of new dossiers, each answered after its commit is durable
+# (SQLite synchronous=FULL): online submissions through the API with an API
+# token and a unique Idempotency-Key each, on the SMALL database, against
+# the single-row durable insert ceiling of this run.  Whatever the server
+# does (one commit per request, or group commit) is what is measured.
+# Goal ≥ 2 ×: only grouping many receptions into one commit gets there.
 scenario_reception() {
-	[ "$have_bench_data" = 1 ] || { pending "reception, durable commit, vs insert ceiling"; return 0; }
-	pending "reception, durable commit, vs insert ceiling"
+	local name="reception (POST /api/v1/dossiers, durable), SQLite" body m
+	[ -n "$ceil_sqlite" ] || scenario_ceiling_insert_sqlite
+	need_dserver sqlite "$n_small"
+	bench_token sqlite "$n_small"
+	body=$tmp/reception.json
+	printf '%s\n' '{"procedure_code":"BENCH-02","channel":"online","applicant":{"name":"Nguyễn Văn An","id_number":"075123456789","phone":"0912345678","address":"Biên Hòa, Đồng Nai"},"documents":[{"name":"Bản chính giấy tờ cần chứng thực","originals":1,"copies":0}]}' >"$body"
+	M_HEADER="Authorization: Bearer $d_token"
+	m=$(http_probe_h "$d_port" /api/v1/dossiers "$M_HEADER" POST "$body")
+	case "${m%% *}" in
+	200 | 201) ;;
+	*) die "motcua POST /api/v1/dossiers answered ${m%% *}: $(tail -c 400 "$tmp/probe.out")" ;;
+	esac
+	M_BODY=$body M_IDEM=1
+	measure "$d_pid" "http://127.0.0.1:$d_port/api/v1/dossiers"
+	m_clear
+	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "SQLite 1-row durable inserts/s" \
+		"$ceil_sqlite" 2 ""
 }
 
-# PENDING: the monthly report at 100k vs 10M dossiers.  Goal: 10M ≤ 1.5 × 100k.
+# The monthly resolution report (GET /api/v1/reports/resolution) for last
+# month, scoped to one agency, at BIG against SMALL.  Goal: its time at BIG
+# ≤ 1.5 × its time at SMALL, i.e. requests/s at BIG ≥ 0.67 × at SMALL.
+# 4 connections: a report is a heavy request, not a flood.
 scenario_report_month() {
-	[ "$have_bench_data" = 1 ] || { pending "monthly report, 10M vs 100k dossiers"; return 0; }
-	pending "monthly report, 10M vs 100k dossiers"
+	local name from to path m spid sport y mo tsmall s_rps c=$conns
+	name="monthly report, $(fmt_n "$n_big") vs $(fmt_n "$n_small") dossiers (SQLite)"
+	y=$(date -u +%Y)
+	mo=$((10#$(date -u +%m) - 1))
+	[ "$mo" = 0 ] && mo=12 && y=$((y - 1))
+	from=$(printf '%04d-%02d-01' "$y" "$mo")
+	to=$(date -u -d "$from +1 month -1 day" +%Y-%m-%d)
+	path="/api/v1/reports/resolution?from=$from&to=$to"
+	need_dserver sqlite "$n_small"
+	spid=$d_pid sport=$d_port
+	bench_token sqlite "$n_small"
+	tsmall=$d_token
+	m=$(http_probe_h "$sport" "$path" "Authorization: Bearer $tsmall")
+	if [ "${m%% *}" = 404 ] && grep -q 'problems/not-found' "$tmp/probe.out"; then
+		skip "$name" "not yet available (route missing)"
+		return 0
+	fi
+	[ "${m%% *}" = 200 ] || die "motcua $path answered ${m%% *}: $(tail -c 400 "$tmp/probe.out")"
+	need_dserver sqlite "$n_big"
+	bench_token sqlite "$n_big"
+	conns=4
+	M_HEADER="Authorization: Bearer $tsmall"
+	measure "$spid" "http://127.0.0.1:$sport$path"
+	s_rps=$W_rps
+	M_HEADER="Authorization: Bearer $d_token"
+	measure "$d_pid" "http://127.0.0.1:$d_port$path"
+	conns=$c
+	m_clear
+	note "$name: $path, 4 connections, body $(echo "$m" | cut -d' ' -f2) B at $(fmt_n "$n_small")"
+	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "report at $(fmt_n "$n_small") (req/s)" \
+		"$s_rps" 0.67 ""
 }
 
 # Due-date computations per second on one core with the year tables cached
@@ -720,6 +986,10 @@ report() {
 	echo "- databases on: $storage"
 	[ "$quick" = 1 ] && echo "- BENCH_QUICK=1: a smoke run, figures are rough"
 	[ "$rss_since_start" = 1 ] && echo "- peak RSS since server start (clear_refs unavailable)"
+	echo
+	echo "Peak RSS: VmHWM during the scenario, and in brackets the server's own memory (peak"
+	echo "RssAnon + RssShmem, sampled every 0.2 s), on which the RSS goal is judged: VmHWM also"
+	echo "counts database pages SQLite maps (sqlite_mmap_bytes), which are shared page cache."
 	echo
 	echo "| scenario | rps | p50 ms | p99 ms | peak RSS MB | ceiling (rps) | ratio | goal | result |"
 	echo "|---|---:|---:|---:|---:|---|---:|---|---|"

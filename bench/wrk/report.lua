@@ -11,19 +11,53 @@
 -- rows instead of hitting one cached row.  Without it wrk replays the URL of
 -- its command line (the fastest way wrk can send).
 
+-- BENCH_HEADER="Name: value" adds one header to every request (an API
+-- token).  BENCH_BODY=FILE sends every request as a POST of FILE's bytes
+-- (Content-Type: application/json), with BENCH_IDEMPOTENCY=1 a unique
+-- Idempotency-Key each (a random prefix per wrk thread and a counter), so
+-- every request is a new reception and none is answered from the store.
+
+local headers = {}
+local header = os.getenv("BENCH_HEADER")
+if header and header ~= "" then
+  local name, value = header:match("^([^:]+):%s*(.*)$")
+  if not name then error("BENCH_HEADER must be 'Name: value'") end
+  headers[name] = value
+end
+local method, body = nil, nil
+local body_file = os.getenv("BENCH_BODY")
+if body_file and body_file ~= "" then
+  local f = assert(io.open(body_file, "rb"))
+  body = f:read("*a")
+  f:close()
+  method = "POST"
+  headers["Content-Type"] = "application/json"
+end
+local idem = os.getenv("BENCH_IDEMPOTENCY") == "1"
+local prefix, counter = "", 0
+
+local paths, n = nil, 0
 local paths_file = os.getenv("BENCH_PATHS")
 if paths_file and paths_file ~= "" then
-  local paths = {}
+  paths = {}
   for line in io.lines(paths_file) do
     if line ~= "" then paths[#paths + 1] = line end
   end
   if #paths == 0 then error("BENCH_PATHS " .. paths_file .. " is empty") end
-  local n = #paths
+  n = #paths
+end
+
+if paths or method or next(headers) then
   init = function(args)
     math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+    prefix = string.format("bench-%08x%08x-", math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
   end
   request = function()
-    return wrk.format(nil, paths[math.random(n)])
+    if idem then
+      counter = counter + 1
+      headers["Idempotency-Key"] = prefix .. counter
+    end
+    return wrk.format(method, paths and paths[math.random(n)] or nil, headers, body)
   end
 end
 

@@ -353,6 +353,33 @@ db_in_tx(const struct db_conn *c)
 }
 
 enum db_rc
+db_read_begin(struct db_conn *c)
+{
+	enum db_rc rc;
+
+	if (c == NULL)
+		return DB_ERROR;
+	if (c->be != DB_SQLITE || c->in_tx || c->in_read)
+		return DB_OK;
+	if ((rc = dbsq_read(c, 1)) == DB_OK)
+		c->in_read = 1;
+	return rc;
+}
+
+void
+db_read_end(struct db_conn *c)
+{
+	if (c == NULL || !c->in_read)
+		return;
+	c->in_read = 0;
+	if (dbsq_read(c, 0) != DB_OK) {
+		/* Never leave the connection inside a transaction. */
+		db_count_error();
+		(void)db_script(c, "ROLLBACK");
+	}
+}
+
+enum db_rc
 db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t np,
     struct db_res **out)
 {

@@ -82,6 +82,13 @@ enum db_rc db_begin(struct db_conn *c);
 enum db_rc db_commit(struct db_conn *c);
 /* Safe to call when no transaction is open. */
 void db_rollback(struct db_conn *c);
+/* One snapshot for the several reads of one answer.  SQLite: a deferred
+ * transaction (BEGIN ... COMMIT), so the WAL read lock (fcntl and fstat
+ * calls) is taken once instead of once per statement; PostgreSQL: nothing
+ * (BEGIN and COMMIT would be two more round trips).  Nothing either inside
+ * a transaction.  Pair every db_read_begin with db_read_end. */
+enum db_rc db_read_begin(struct db_conn *c);
+void db_read_end(struct db_conn *c);
 
 /* Run a statement.  With out == NULL the result is discarded (and the
  * number of changed rows stored for db_changes()).  With out != NULL, a
@@ -202,5 +209,39 @@ struct buf;
  * normalised to integer/text, for the dialect-agreement test and
  * `motcua db schema`. */
 enum db_rc db_schema(struct db_conn *c, struct buf *out);
+
+
+/* ---- bulk load (`motcua bench-data`) ------------------------------------
+ * Millions of rows into a few tables inside the caller's one open
+ * transaction, as fast as each backend allows: SQLite reuses one prepared
+ * INSERT; PostgreSQL buffers rows in COPY text format and sends them with
+ * COPY ... FROM STDIN (PQputCopyData) on db_bulk_flush(), which the caller
+ * calls in foreign-key order (parents before children): a connection runs
+ * one COPY at a time, so rows of several tables are buffered and flushed
+ * table by table.  table and column names are the caller's constants
+ * ([a-z_0-9]+, checked).  The only SQL besides the statement table that the
+ * bulk path writes is this generated INSERT / COPY. */
+struct db_bulk;
+/* Connection settings for a bulk load; call with no transaction open.
+ * on = 1: SQLite synchronous=OFF, journal_mode=MEMORY, foreign_keys=OFF (a
+ * crash during the load may corrupt the file: bench data only; a larger page
+ * cache was measured slower: its pages are fresh mallocs and page faults); PostgreSQL synchronous_commit=off and maintenance_work_mem
+ * 256MB for the index builds.  on = 0 restores what the connection
+ * normally runs with (WAL, synchronous=FULL, foreign keys on). */
+enum db_rc db_bulk_session(struct db_conn *c, int on);
+/* A loader for ncols (<= 64) columns of table; NULL on a bad name or
+ * ENOMEM.  Owned by the caller: db_bulk_end(). */
+struct db_bulk *db_bulk_begin(struct db_conn *c, const char *table, const char *const *cols,
+    size_t ncols);
+/* One row of exactly ncols values (text is copied or sent at once). */
+enum db_rc db_bulk_row(struct db_bulk *b, const struct db_param *p);
+/* PostgreSQL: COPY the buffered rows now (SQLite: nothing to do). */
+enum db_rc db_bulk_flush(struct db_bulk *b);
+/* Flush and free (NULL-safe; DB_OK for NULL).  On PostgreSQL, when the
+ * columns include "id", the table's identity sequence is moved past the
+ * largest id so later inserts do not collide with the explicit ids. */
+enum db_rc db_bulk_end(struct db_bulk *b);
+/* Free without sending anything (after a failure); NULL-safe. */
+void db_bulk_discard(struct db_bulk *b);
 
 #endif

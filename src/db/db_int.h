@@ -15,6 +15,8 @@ struct db_conn {
 	void *st[STMT__MAX]; /* sqlite3_stmt * (SQLite only) */
 	int64_t changes;
 	int in_tx;
+	int in_read; /* db_read_begin opened a deferred read transaction (SQLite) */
+	void *read_st[2]; /* SQLite: BEGIN and COMMIT prepared once, for db_read_* */
 	int prepared; /* statements prepared (not for the migration connection) */
 	struct db_conn *next; /* in db->conns when thread-owned */
 	unsigned generation; /* of the db when it was opened (thread-owned) */
@@ -52,6 +54,8 @@ const char *dbsq_text(const struct db_res *r, int col);
 void dbsq_res_free(struct db_res *r);
 enum db_rc dbsq_schema(struct db_conn *c, struct buf *out);
 int dbsq_in_tx(const struct db_conn *c);
+/* db_read_begin/end on SQLite: BEGIN (begin = 1) or COMMIT, prepared once. */
+enum db_rc dbsq_read(struct db_conn *c, int begin);
 
 int dbpg_open(struct db_conn *c, const char *conninfo);
 void dbpg_close(struct db_conn *c);

@@ -11,16 +11,27 @@
 	"img-src 'self' data:; font-src 'self'; connect-src 'self'; " \
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 
+/* What is not a document (CSS, scripts, images, JSON, problems) cannot run
+ * anything under its own CSP; if opened directly it should run nothing. */
+#define HTTP_CSP_NOT_HTML "default-src 'none'; frame-ancestors 'none'"
+
 void
 http_security_headers(const struct http_app *app, struct req *r, struct resp *w)
 {
+	/* Documents get the full set.  A 304 carries no type but may refresh a
+	 * cached page's headers, so it gets the full set too. */
+	int html = w->content_type != NULL ? strncmp(w->content_type, "text/html", 9) == 0
+	    : w->status == 304;
+
 	resp_header(w, "X-Request-Id", r->request_id);
-	resp_header(w, "Content-Security-Policy", HTTP_CSP);
+	resp_header(w, "Content-Security-Policy", html ? HTTP_CSP : HTTP_CSP_NOT_HTML);
 	resp_header(w, "X-Content-Type-Options", "nosniff");
 	resp_header(w, "Referrer-Policy", "no-referrer");
 	resp_header(w, "X-Frame-Options", "DENY");
-	resp_header(w, "Cross-Origin-Opener-Policy", "same-origin");
-	resp_header(w, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	if (html) {
+		resp_header(w, "Cross-Origin-Opener-Policy", "same-origin");
+		resp_header(w, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	}
 	if (app->hsts)
 		resp_header(w, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }

@@ -1,18 +1,38 @@
 /*
  * Static files from the web root.  The path is checked segment by segment
  * (no "..", no hidden files, no NUL) before any open, and the open itself
- * (openat2 with RESOLVE_BENEATH) cannot leave the root through a symlink.  Files go out by descriptor so the server can
- * use sendfile; an ETag from size and mtime gives cheap 304s.
+ * (openat2 with RESOLVE_BENEATH) cannot leave the root through a symlink.
+ * An ETag from size and mtime gives cheap 304s.
+ *
+ * Small files (static_cache_max_file, up to static_cache_bytes in all) are
+ * kept in memory with their headers formatted once, and answered from
+ * there: no open, fstat or close per request, and the server writes headers
+ * and body in one send instead of a send and a sendfile (bench/RESULTS.md
+ * measured the difference).  An entry is revalidated at most once a second
+ * per file, by the same confined open and an fstat: a deploy that changes
+ * web/ shows within a second, and nothing the open would refuse (a symlink
+ * out, a path that appeared under a hidden name) is ever served from the
+ * cache.  Bytes of a replaced version may still be in flight in some
+ * response, so they are never freed; they keep counting against
+ * static_cache_bytes, and once that is full further files go by descriptor
+ * (sendfile), as every larger file does.  The root directory is opened once
+ * and reopened at most once a second (a deploy may swap the directory
+ * itself).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <sys/syscall.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../core/config.h"
 #include "http.h"
 
 struct mime {
@@ -52,19 +72,236 @@ http_mime_type(const char *path)
 	return "application/octet-stream";
 }
 
-/* Open rel (no leading '/') strictly beneath root; -1 with errno. */
+/* ---- the web root, opened once ------------------------------------------ */
+
+#define STATIC_RECHECK_NS 1000000000ull /* revalidate at most once a second */
+
+static struct {
+	pthread_rwlock_t lock; /* readers use fd; the reopen swaps it */
+	char path[1024];
+	int fd;
+	uint64_t opened_ns;
+} static_root = { PTHREAD_RWLOCK_INITIALIZER, "", -1, 0 };
+
+/* Open rel (no leading '/') strictly beneath the directory dfd; -1 with errno. */
 static int
-static_open_beneath(const char *root, const char *rel)
+static_openat_beneath(int dfd, const char *rel)
 {
 	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-	int dfd, fd;
 
+	return (int)syscall(SYS_openat2, dfd, *rel ? rel : ".", &how, sizeof(how));
+}
+
+/* Open rel beneath root.  The root of the server (the first root seen) is
+ * kept open and reopened at most once a second; another root (tests) is
+ * opened per call. */
+static int
+static_open_beneath(const char *root, const char *rel)
+{
+	uint64_t now = clock_mono_ns();
+	int dfd, fd, e;
+
+	pthread_rwlock_rdlock(&static_root.lock);
+	if (static_root.fd != -1 && strcmp(static_root.path, root) == 0 &&
+	    now - static_root.opened_ns < STATIC_RECHECK_NS) {
+		fd = static_openat_beneath(static_root.fd, rel);
+		e = errno;
+		pthread_rwlock_unlock(&static_root.lock);
+		errno = e;
+		return fd;
+	}
+	pthread_rwlock_unlock(&static_root.lock);
 	if ((dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
-	fd = (int)syscall(SYS_openat2, dfd, *rel ? rel : ".", &how, sizeof(how));
-	close(dfd);
+	fd = static_openat_beneath(dfd, rel);
+	e = errno;
+	pthread_rwlock_wrlock(&static_root.lock);
+	if (static_root.fd == -1 || strcmp(static_root.path, root) == 0) {
+		if (strlen(root) < sizeof(static_root.path)) {
+			if (static_root.fd != -1)
+				close(static_root.fd);
+			str_lcpy(static_root.path, root, sizeof(static_root.path));
+			static_root.fd = dfd;
+			static_root.opened_ns = now;
+			dfd = -1;
+		}
+	}
+	pthread_rwlock_unlock(&static_root.lock);
+	if (dfd != -1)
+		close(dfd);
+	errno = e;
 	return fd;
+}
+
+/* ---- the cache of small files -------------------------------------------- */
+
+#define STATIC_SLOTS 1024 /* open addressing; at most half used */
+#define STATIC_KEY_MAX 256 /* longer paths are not cached */
+
+struct static_ent {
+	char key[STATIC_KEY_MAX]; /* the request path */
+	char rel[STATIC_KEY_MAX + 16]; /* the file it resolved to, under the root */
+	const char *mime, *cache_control;
+	char etag[48], last_modified[32];
+	const char *data; /* never freed: a response may still be sending it */
+	size_t len;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	uint64_t checked_ns; /* last revalidation (atomic) */
+	int dead; /* the file went away or changed; look again (atomic) */
+};
+
+static struct {
+	pthread_mutex_t mu; /* writers only; readers load slots atomically */
+	const char *root; /* the root the cache belongs to */
+	struct static_ent *slot[STATIC_SLOTS];
+	size_t nused;
+	size_t bytes; /* data of every version ever cached */
+} static_cache = { PTHREAD_MUTEX_INITIALIZER, NULL, { NULL }, 0, 0 };
+
+static size_t
+static_hash(const char *s)
+{
+	size_t h = 14695981039346656037ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of key, or of the empty place it would go; NULL when full. */
+static struct static_ent *
+static_find(const char *key, size_t *where)
+{
+	size_t h = static_hash(key);
+
+	for (size_t i = 0; i < STATIC_SLOTS; i++) {
+		size_t k = (h + i) % STATIC_SLOTS;
+		struct static_ent *e = __atomic_load_n(&static_cache.slot[k], __ATOMIC_ACQUIRE);
+
+		if (e == NULL || strcmp(e->key, key) == 0) {
+			if (where != NULL)
+				*where = k;
+			return e;
+		}
+	}
+	if (where != NULL)
+		*where = STATIC_SLOTS;
+	return NULL;
+}
+
+/* HTTP-date (RFC 9110 IMF-fixdate) without the locale. */
+static void
+static_http_date(time_t t, char out[32])
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+		"Sep", "Oct", "Nov", "Dec" };
+	char tmp[96]; /* what the compiler can prove about %d; 29 bytes in fact */
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	snprintf(tmp, sizeof(tmp), "%s, %02d %s %04d %02d:%02d:%02d GMT", wd[tm.tm_wday % 7],
+	    tm.tm_mday, mo[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	str_lcpy(out, tmp, 32);
+}
+
+static int
+static_same_file(const struct static_ent *e, const struct stat *st)
+{
+	return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
+	    e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* Keep a copy of the open file fd (already fstat'ed as st) for key, if it
+ * is small and the cache has room.  Called on the slow path. */
+static void
+static_cache_put(const char *root, const char *key, const char *rel, int fd,
+    const struct stat *st, const char *mime, const char *cache_control, const char *etag,
+    const char *lastmod)
+{
+	int64_t max_file = config_int(CFG_STATIC_CACHE_MAX_FILE);
+	int64_t max_bytes = config_int(CFG_STATIC_CACHE_BYTES);
+	struct static_ent *e = NULL, *old;
+	char *data = NULL;
+	size_t where, len = (size_t)st->st_size;
+
+	if (max_bytes <= 0 || st->st_size > max_file || strlen(key) >= STATIC_KEY_MAX ||
+	    strlen(rel) >= sizeof(e->rel))
+		return;
+	pthread_mutex_lock(&static_cache.mu);
+	if (static_cache.root == NULL)
+		__atomic_store_n(&static_cache.root, root, __ATOMIC_RELEASE);
+	if (static_cache.root != root || static_cache.bytes + len > (size_t)max_bytes)
+		goto out;
+	old = static_find(key, &where);
+	if (where == STATIC_SLOTS || (old == NULL && static_cache.nused >= STATIC_SLOTS / 2))
+		goto out;
+	if (old != NULL && !__atomic_load_n(&old->dead, __ATOMIC_ACQUIRE) &&
+	    static_same_file(old, st))
+		goto out; /* another thread was first */
+	if ((e = calloc(1, sizeof(*e))) == NULL || (data = malloc(len ? len : 1)) == NULL)
+		goto out;
+	if (pread(fd, data, len, 0) != (ssize_t)len)
+		goto out;
+	str_lcpy(e->key, key, sizeof(e->key));
+	str_lcpy(e->rel, rel, sizeof(e->rel));
+	e->mime = mime;
+	e->cache_control = cache_control;
+	str_lcpy(e->etag, etag, sizeof(e->etag));
+	str_lcpy(e->last_modified, lastmod, sizeof(e->last_modified));
+	e->data = data;
+	e->len = len;
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
+	e->size = st->st_size;
+	e->mtime = st->st_mtim;
+	e->checked_ns = clock_mono_ns();
+	static_cache.bytes += len;
+	if (old == NULL)
+		static_cache.nused++;
+	/* The old entry stays allocated: a reader may hold it right now. */
+	__atomic_store_n(&static_cache.slot[where], e, __ATOMIC_RELEASE);
+	e = NULL;
+	data = NULL;
+out:
+	pthread_mutex_unlock(&static_cache.mu);
+	free(data);
+	free(e);
+}
+
+/* A still-valid cached entry for key, or NULL (go the slow way).  At most
+ * once a second per entry one request re-opens the file the confined way
+ * and compares it. */
+static const struct static_ent *
+static_cache_get(const char *root, const char *key)
+{
+	struct static_ent *e;
+	uint64_t now, seen;
+	struct stat st;
+	int fd, same;
+
+	if (__atomic_load_n(&static_cache.root, __ATOMIC_ACQUIRE) != root ||
+	    (e = static_find(key, NULL)) == NULL || __atomic_load_n(&e->dead, __ATOMIC_ACQUIRE))
+		return NULL;
+	now = clock_mono_ns();
+	seen = __atomic_load_n(&e->checked_ns, __ATOMIC_RELAXED);
+	if (now - seen < STATIC_RECHECK_NS ||
+	    !__atomic_compare_exchange_n(&e->checked_ns, &seen, now, 0, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED))
+		return e; /* fresh, or another request is checking it right now */
+	fd = static_open_beneath(root, e->rel);
+	same = fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_same_file(e, &st);
+	if (fd != -1)
+		close(fd);
+	if (same)
+		return e;
+	__atomic_store_n(&e->dead, 1, __ATOMIC_RELEASE);
+	return NULL;
 }
 
 /* 1 if every segment of path is a plain name. */
@@ -88,17 +325,49 @@ static_path_ok(const char *path)
 	return *p == '\0';
 }
 
+/* The answer from a cached entry (or a 304). */
+static void
+static_answer(struct req *r, struct resp *w, const char *mime, const char *cache_control,
+    const char *etag, const char *lastmod)
+{
+	const char *inm = req_header(r, "If-None-Match"), *ims;
+
+	w->content_type = mime;
+	resp_header(w, "ETag", etag);
+	resp_header(w, "Last-Modified", lastmod);
+	resp_header(w, "Cache-Control", cache_control);
+	/* If-None-Match wins; If-Modified-Since only without it (RFC 9110 13.2.2). */
+	if ((inm != NULL && strcmp(inm, etag) == 0) || (inm == NULL &&
+	    (ims = req_header(r, "If-Modified-Since")) != NULL && strcmp(ims, lastmod) == 0)) {
+		w->status = 304;
+		w->kind = RESP_BODY_BUF;
+		w->content_type = NULL;
+		return;
+	}
+	w->status = 200;
+}
+
 int
 http_static_serve(const char *root, struct req *r, struct resp *w)
 {
-	char full[HTTP_MAX_PATH + 512], etag[64];
-	const char *path = r->path, *inm;
+	char full[HTTP_MAX_PATH + 512], etag[48], lastmod[32];
+	const char *path = r->path, *mime, *cc;
+	const struct static_ent *e;
 	struct stat st;
 	size_t plen;
 	int fd = -1, n;
 
 	if (path == NULL || !static_path_ok(path))
 		return -1;
+	if (w != NULL && (e = static_cache_get(root, path)) != NULL) {
+		static_answer(r, w, e->mime, e->cache_control, e->etag, e->last_modified);
+		if (w->status == 200) {
+			w->kind = RESP_BODY_STATIC;
+			w->static_data = e->data;
+			w->static_len = e->len;
+		}
+		return 0;
+	}
 	plen = strlen(path);
 	n = snprintf(full, sizeof(full), "%s%s", path + 1,
 	    path[plen - 1] == '/' ? "index.html" : "");
@@ -124,21 +393,17 @@ http_static_serve(const char *root, struct req *r, struct resp *w)
 	}
 	snprintf(etag, sizeof(etag), "\"%llx-%llx\"", (unsigned long long)st.st_size,
 	    (unsigned long long)st.st_mtime);
-	w->content_type = http_mime_type(full);
-	resp_header(w, "ETag", arena_strdup(r->arena, etag));
+	static_http_date(st.st_mtime, lastmod);
+	mime = http_mime_type(full);
 	/* Pages revalidate every time so a deploy shows at once; assets may be
 	 * kept briefly (no fingerprinted names yet). */
-	resp_header(w, "Cache-Control", strncmp(w->content_type, "text/html", 9) == 0
-	    ? "no-cache" : "public, max-age=300");
-	inm = req_header(r, "If-None-Match");
-	if (inm != NULL && strcmp(inm, etag) == 0) {
+	cc = strncmp(mime, "text/html", 9) == 0 ? "no-cache" : "public, max-age=300";
+	static_cache_put(root, path, full, fd, &st, mime, cc, etag, lastmod);
+	static_answer(r, w, mime, cc, arena_strdup(r->arena, etag), arena_strdup(r->arena, lastmod));
+	if (w->status == 304) {
 		close(fd);
-		w->status = 304;
-		w->kind = RESP_BODY_BUF;
-		w->content_type = NULL;
 		return 0;
 	}
-	w->status = 200;
 	w->kind = RESP_BODY_FD;
 	w->fd = fd;
 	w->fd_size = (uint64_t)st.st_size;
