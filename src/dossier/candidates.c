@@ -57,19 +57,17 @@ candidates_json(struct dossier_ctx *x, struct dossier *d, enum dossier_action a,
 	int k;
 
 	*out = NULL;
-	/* dossier_err_set formats both languages from the same arguments. */
 	if (dossier_transition_find(d->status, a) == NULL) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Không thể \"%s\" hồ sơ ở trạng thái \"%s\".",
-		    "%s", dossier_action_label(a, 0), dossier_status_label(d->status, 0));
-		snprintf(err->en, sizeof(err->en), "\"%s\" is not possible for a dossier \"%s\".",
-		    dossier_action_label(a, 1), dossier_status_label(d->status, 1));
+		    "\"%s\" is not possible for a dossier \"%s\".", dossier_action_label(a, 0),
+		    dossier_status_label(d->status, 0), dossier_action_label(a, 1),
+		    dossier_status_label(d->status, 1));
 		return -1;
 	}
 	if ((s = dossier_step_at(d, a == DA_ASSIGN ? d->step : d->step + 1)) == NULL) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Hồ sơ không có bước %s trong quy trình nội bộ.",
-		    "%s", a == DA_ASSIGN ? "hiện tại" : "tiếp theo");
-		snprintf(err->en, sizeof(err->en), "The dossier's internal process has no %s step.",
-		    a == DA_ASSIGN ? "current" : "next");
+		    "The dossier's internal process has no %s step.",
+		    a == DA_ASSIGN ? "hiện tại" : "tiếp theo", a == DA_ASSIGN ? "current" : "next");
 		return -1;
 	}
 	agency = step_agency(d, s);

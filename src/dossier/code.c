@@ -118,6 +118,56 @@ dossier_counter_next(struct db_conn *c, int64_t agency_id, const char *period, i
 
 /* ---- errors ---------------------------------------------------------------- */
 
+/* Step *ap past the arguments FMT consumes (the conversions these messages
+ * use: integers of any length, strings, pointers, doubles, '*' widths). */
+static void
+err_skip(const char *fmt, va_list *ap)
+{
+	for (const char *f = fmt; *f != '\0'; f++) {
+		int wide = 0;
+
+		if (*f != '%' || *++f == '%')
+			continue;
+		for (; *f != '\0' && strchr("-+ #0123456789.*", *f) != NULL; f++)
+			if (*f == '*')
+				(void)va_arg(*ap, int);
+		for (; *f != '\0' && strchr("hlzjtL", *f) != NULL; f++)
+			wide |= *f != 'h'; /* h, hh: promoted to int */
+		switch (*f) {
+		case 's': case 'p':
+			(void)va_arg(*ap, void *);
+			break;
+		case 'f': case 'g': case 'e':
+			(void)va_arg(*ap, double);
+			break;
+		case '\0':
+			return;
+		default: /* d i u x X o c */
+			if (wide)
+				(void)va_arg(*ap, long long);
+			else
+				(void)va_arg(*ap, int);
+		}
+	}
+}
+
+/* The messages' convention: the Vietnamese text's arguments, then the
+ * English text's (often the same values twice, but labels differ). */
+static void
+err_format(char *vi, size_t nvi, char *en, size_t nen, const char *fvi, const char *fen,
+    va_list ap)
+{
+	va_list aq;
+
+	va_copy(aq, ap);
+	vsnprintf(vi, nvi, fvi, aq);
+	va_end(aq);
+	va_copy(aq, ap);
+	err_skip(fvi, &aq);
+	vsnprintf(en, nen, fen, aq);
+	va_end(aq);
+}
+
 void
 dossier_err_set(struct dossier_err *e, enum problem_kind k, const char *vi, const char *en, ...)
 {
@@ -127,10 +177,7 @@ dossier_err_set(struct dossier_err *e, enum problem_kind k, const char *vi, cons
 		return;
 	e->kind = k;
 	va_start(ap, en);
-	vsnprintf(e->vi, sizeof(e->vi), vi, ap);
-	va_end(ap);
-	va_start(ap, en);
-	vsnprintf(e->en, sizeof(e->en), en, ap);
+	err_format(e->vi, sizeof(e->vi), e->en, sizeof(e->en), vi, en, ap);
 	va_end(ap);
 }
 
@@ -150,10 +197,8 @@ dossier_err_param(struct dossier_err *e, const char *name, const char *vi, const
 		return;
 	str_lcpy(e->p[e->n].name, name, sizeof(e->p[e->n].name));
 	va_start(ap, en);
-	vsnprintf(e->p[e->n].vi, sizeof(e->p[e->n].vi), vi, ap);
-	va_end(ap);
-	va_start(ap, en);
-	vsnprintf(e->p[e->n].en, sizeof(e->p[e->n].en), en, ap);
+	err_format(e->p[e->n].vi, sizeof(e->p[e->n].vi), e->p[e->n].en, sizeof(e->p[e->n].en), vi,
+	    en, ap);
 	va_end(ap);
 	e->n++;
 }

@@ -910,7 +910,7 @@ dossier_act(struct dossier_ctx *x, const char *code, void *bodyp, void **outp,
 		    "Không thể thực hiện thao tác \"%s\" khi hồ sơ đang ở trạng thái \"%s\".",
 		    "The action \"%s\" is not allowed while the dossier is \"%s\".",
 		    dossier_action_label(in.action, 0), dossier_status_label(from, 0),
-		    action_defs[in.action].name, status_defs[from].name);
+		    dossier_action_label(in.action, 1), dossier_status_label(from, 1));
 		goto out;
 	}
 	if (x->who != NULL && !auth_can(x->who, t->perm)) {
@@ -918,7 +918,7 @@ dossier_act(struct dossier_ctx *x, const char *code, void *bodyp, void **outp,
 		    "Vai trò của bạn không được thực hiện thao tác \"%s\" (cần quyền %s).",
 		    "Your role may not take the action \"%s\" (it needs %s).",
 		    dossier_action_label(in.action, 0), auth_action_name(t->perm),
-		    action_defs[in.action].name, auth_action_name(t->perm));
+		    dossier_action_label(in.action, 1), auth_action_name(t->perm));
 		goto out;
 	}
 	if (in.version != d.version) {

@@ -257,7 +257,8 @@ describe('dossier pages', { concurrency: 1 }, () => {
       await page.getByRole('button', { name: 'English' }).tap();
       assert.equal(await page.locator('h1').innerText(), 'Track a dossier');
       await page.locator('#lookup-summary .badge--processing').filter({ hasText: 'Being processed' }).waitFor();
-      assert.match(await page.locator('#lookup-summary').innerText(), /Result due/);
+      // The summary is re-read from the server in the new language: wait for it.
+      await page.locator('#lookup-summary').filter({ hasText: 'Result due' }).waitFor();
       assert.match(await page.locator('#lookup-timeline li').first().innerText(), /Receive/);
       assert.equal(await hasHorizontalScroll(page), false, 'the lookup scrolls sideways in English');
       assert.deepEqual(await missingKeys(page), []);
@@ -711,7 +712,8 @@ describe('dossier pages', { concurrency: 1 }, () => {
       await checkA11y(page);
       await page.getByRole('button', { name: 'English' }).tap();
       await page.getByRole('heading', { name: 'Process control sheet (Form 05)' }).waitFor();
-      assert.match(await page.locator('#dos-summary').innerText(), /Result due/);
+      // The summary is re-read from the server in the new language: wait for it.
+      await page.locator('#dos-summary').filter({ hasText: 'Result due' }).waitFor();
       assert.equal(await hasHorizontalScroll(page), false, 'the dossier page scrolls sideways in English');
       assert.deepEqual(await missingKeys(page), []);
       await checkA11y(page);

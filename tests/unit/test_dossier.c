@@ -316,6 +316,25 @@ test_queue_bands(void **state)
 
 /* ---- the rate limiter ----------------------------------------------------- */
 
+/* Each language gets its own arguments: the Vietnamese text's first, then the
+ * English text's, whatever their types. */
+static void
+test_err_languages(void **state)
+{
+	struct dossier_err e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	dossier_err_set(&e, PROB_UNPROCESSABLE, "Bước %d/%lld: \"%s\" %zu%%", "Step %s: %d",
+	    3, (long long)4, "Đang giải quyết", (size_t)7, "Being processed", 9);
+	assert_string_equal(e.vi, "Bước 3/4: \"Đang giải quyết\" 7%");
+	assert_string_equal(e.en, "Step Being processed: 9");
+	dossier_err_param(&e, "channel", "Kênh %s", "Channel %s", "trực tiếp", "counter");
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.p[0].vi, "Kênh trực tiếp");
+	assert_string_equal(e.p[0].en, "Channel counter");
+}
+
 static void
 test_ratelimit(void **state)
 {
@@ -423,6 +442,7 @@ main(void)
 		cmocka_unit_test(test_queue_bands),
 		cmocka_unit_test(test_ratelimit),
 		cmocka_unit_test(test_qr_svg_matrix),
+		cmocka_unit_test(test_err_languages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
