@@ -240,6 +240,8 @@ describe('dossier pages', { concurrency: 1 }, () => {
     try {
       // The home page's quick lookup sends the code and the key, as the lookup page does.
       await page.goto(`${server.url}/`);
+      // Let the page's own status check finish: leaving earlier aborts it.
+      await page.locator('[data-system-status].system-status--ok').waitFor();
       const quick = page.locator('form[aria-labelledby="quick-lookup-title"]');
       assert.match(await quick.locator('#ql-key-hint').innerText(), /8 ký tự in trên giấy tiếp nhận/);
       assert.doesNotMatch(await quick.innerText(), /điện thoại/, 'the form offers phone digits the server does not accept');

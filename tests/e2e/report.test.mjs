@@ -97,8 +97,12 @@ describe('report pages', { concurrency: 1 }, () => {
       const title = page.locator('#rpt-drill-title');
       await title.filter({ hasText: /hồ sơ/ }).waitFor();
       // Follow "Xem thêm" until the list is complete: it adds up to the cell.
-      for (let i = 0; i < 10 && await page.getByRole('button', { name: 'Xem thêm' }).count(); i += 1) {
+      // (Each click waits for its page of rows: the button is away while it loads.)
+      const rows = page.locator('#rpt-drill-body tr');
+      for (let i = 0; i < 20 && await rows.count() < n; i += 1) {
+        const before = await rows.count();
         await page.getByRole('button', { name: 'Xem thêm' }).click();
+        await page.waitForFunction((b) => document.querySelectorAll('#rpt-drill-body tr').length > b, before);
       }
       await page.waitForFunction((want) => document.querySelectorAll('#rpt-drill-body tr').length === want, n);
       assert.match(await title.innerText(), new RegExp(`: ${n} hồ sơ$`));
