@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../idem/idem.h"
 #include "bundle_int.h"
 
 static void
@@ -48,21 +49,13 @@ static int
 idem_ok(struct req *r, struct resp *w, const char *idem)
 {
 	struct dossier_err err;
-	size_t n;
-	int ok;
 
-	if (idem == NULL)
-		return 1;
-	n = strlen(idem);
-	ok = n >= 1 && n <= DOS_IDEM_KEY_MAX;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = idem[i] > 0x20 && idem[i] < 0x7f;
-	if (ok)
+	if (idem == NULL || idem_key_valid(idem))
 		return 1;
 	memset(&err, 0, sizeof(err));
 	dossier_err_param(&err, "Idempotency-Key", "Cần 1–%d ký tự ASCII in được, không có dấu "
-	    "cách.", "Must be 1–%d printable ASCII characters without spaces.", DOS_IDEM_KEY_MAX,
-	    DOS_IDEM_KEY_MAX);
+	    "cách.", "Must be 1–%d printable ASCII characters without spaces.", IDEM_KEY_MAX,
+	    IDEM_KEY_MAX);
 	dossier_err_render(r, w, &err);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../catalog/catalog.h"
+#include "../idem/idem.h"
 #include "bundle_int.h"
 
 /* ---- definitions --------------------------------------------------------------- */
@@ -819,32 +820,6 @@ bstr(json_t *o, const char *key, const char *dflt)
 	return json_is_string(v) ? json_string_value(v) : dflt;
 }
 
-struct agency_row {
-	int64_t id;
-	const char *code, *name, *tier;
-};
-
-static enum db_rc
-agency_row(struct dossier_ctx *x, int64_t id, struct agency_row *a)
-{
-	struct db_res *res = NULL;
-	enum db_rc rc;
-	int k;
-
-	if ((rc = db_exec(x->c, STMT_DOS_AGENCY, (struct db_param[]){ DB_INT(id) }, 1, &res)) !=
-	    DB_OK)
-		return rc;
-	if ((k = db_res_next(res)) == 1) {
-		a->id = db_res_int(res, 0);
-		a->code = dossier_strdup(x, db_res_text(res, 1));
-		a->name = dossier_strdup(x, db_res_text(res, 2));
-		a->tier = dossier_strdup(x, db_res_text(res, 3));
-	}
-	rc = k == 1 ? DB_OK : k == 0 ? DB_NOTFOUND : db_res_rc(res);
-	db_res_free(res);
-	return rc;
-}
-
 /* The agency a component's spec names, seen from the receiving desk. */
 static enum db_rc
 agency_resolve(struct dossier_ctx *x, const char *spec, int64_t desk, int64_t *id)
@@ -978,7 +953,7 @@ plan_component(struct dossier_ctx *x, const struct bundle_def *b, int i, int64_t
 	}
 	rc = agency_resolve(x, c->agency, desk, &p->ag.id);
 	if (rc == DB_OK && p->ag.id != 0)
-		rc = agency_row(x, p->ag.id, &p->ag);
+		rc = dossier_agency_get(x, p->ag.id, &p->ag);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && !dossier_agency_code_valid(p->ag.code))) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Không xác định được cơ quan giải quyết thủ "
 		    "tục thành phần %s (%s) từ nơi tiếp nhận này.", "The agency of component %s (%s) "
@@ -1061,53 +1036,19 @@ insert_row(struct dossier_ctx *x, struct dossier *d, json_t *body)
 	return rc;
 }
 
+/* Begin the transaction and claim the Idempotency-Key for (route, caller)
+ * when given (src/idem): 1 = go on (in a transaction; ik->key[0] != '\0'
+ * when a key was claimed), 0 = answered from the stored answer (ans
+ * filled, no transaction), -1 = err filled. */
 static int
-idem_claim(struct dossier_ctx *x, const char *key, const char *hash, int *same,
-    int *prev_status, char **prev_body)
+idem_begin(struct dossier_ctx *x, const char *route, const char *idem_key,
+    const char *body_text, struct idem *ik, struct dossier_answer *ans, struct dossier_err *err)
 {
-	struct db_res *res = NULL;
-	int k;
-
-	*same = 0;
-	*prev_status = 0;
-	*prev_body = NULL;
-	if (db_exec(x->c, STMT_DOS_IDEM_CLAIM, (struct db_param[]){ DB_TEXT(key), DB_TEXT(hash),
-	    DB_INT(x->now) }, 3, &res) != DB_OK)
-		return -1;
-	k = db_res_next(res);
-	while (k == 1 && db_res_next(res) == 1)
-		;
-	db_res_free(res);
-	if (k == 1)
-		return 1;
-	if (k < 0)
-		return -1;
-	if (db_exec(x->c, STMT_DOS_IDEM_GET, (struct db_param[]){ DB_TEXT(key) }, 1, &res) != DB_OK)
-		return -1;
-	if ((k = db_res_next(res)) == 1) {
-		*same = strcmp(db_res_text(res, 0), hash) == 0;
-		*prev_status = (int)db_res_int(res, 1);
-		*prev_body = strdup(db_res_text(res, 2));
-	}
-	db_res_free(res);
-	return k == 1 && *prev_body != NULL ? 0 : -1;
-}
-
-/* Begin the transaction and claim the Idempotency-Key (scope, caller, key)
- * when given: 1 = go on (in a transaction), 0 = answered from the stored
- * answer (ans filled, no transaction), -1 = err filled. */
-int bundle_idem_begin(struct dossier_ctx *x, const char *scope, const char *idem_key,
-    const char *body_text, char idem[65], struct dossier_answer *ans, struct dossier_err *err);
-
-int
-bundle_idem_begin(struct dossier_ctx *x, const char *scope, const char *idem_key,
-    const char *body_text, char idem[65], struct dossier_answer *ans, struct dossier_err *err)
-{
-	char hash[65], *prev = NULL, *s;
-	int same, prev_status, k;
+	const char *caller;
+	enum idem_state st;
 	json_t *answer;
 
-	idem[0] = '\0';
+	memset(ik, 0, sizeof(*ik));
 	if (db_begin(x->c) != DB_OK) {
 		dossier_err_set(err, PROB_UNAVAILABLE, "Hệ thống đang bận. Hãy thử lại.",
 		    "The system is busy. Try again.");
@@ -1115,40 +1056,42 @@ bundle_idem_begin(struct dossier_ctx *x, const char *scope, const char *idem_key
 	}
 	if (idem_key == NULL)
 		return 1;
-	s = arena_printf(x->arena, "%s\n%s:%lld\n%s", scope, x->who != NULL &&
-	    x->who->kind == PRINCIPAL_TOKEN ? "t" : "u", (long long)(x->who ? x->who->id : 0),
-	    idem_key);
-	if (s == NULL)
+	caller = arena_printf(x->arena, "%s:%lld", x->who != NULL &&
+	    x->who->kind == PRINCIPAL_TOKEN ? "t" : "u", (long long)(x->who ? x->who->id : 0));
+	if (caller == NULL)
 		goto fail;
-	dossier_sha256_hex(s, strlen(s), idem);
-	dossier_sha256_hex(body_text ? body_text : "", body_text ? strlen(body_text) : 0, hash);
-	if ((k = idem_claim(x, idem, hash, &same, &prev_status, &prev)) == -1)
-		goto fail;
-	if (k == 1)
+	st = idem_claim(x->c, route, caller, idem_key, body_text,
+	    body_text ? strlen(body_text) : 0, x->now, ik);
+	if (st == IDEM_NEW)
 		return 1;
+	if (st == IDEM_ERROR)
+		goto fail;
 	db_rollback(x->c);
-	idem[0] = '\0';
-	if (!same) {
+	if (st == IDEM_MISMATCH) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Idempotency-Key này đã được dùng cho một yêu "
 		    "cầu có nội dung khác.", "This Idempotency-Key was used for a request with "
 		    "another body.");
-		free(prev);
+		idem_free(ik);
+		ik->key[0] = '\0';
 		return -1;
 	}
-	if (prev_status == 0 || (answer = json_loads(prev, 0, NULL)) == NULL) {
+	if (st != IDEM_REPLAY || (answer = json_loads(ik->body, 0, NULL)) == NULL) {
 		dossier_err_set(err, PROB_CONFLICT, "Yêu cầu với Idempotency-Key này đang được xử lý.",
 		    "A request with this Idempotency-Key is in progress.");
-		free(prev);
+		idem_free(ik);
+		ik->key[0] = '\0';
 		return -1;
 	}
-	free(prev);
-	ans->status = prev_status;
+	ans->status = ik->status;
 	ans->replayed = 1;
 	ans->json = answer;
+	idem_free(ik);
+	ik->key[0] = '\0';
 	return 0;
 fail:
 	db_rollback(x->c);
-	idem[0] = '\0';
+	idem_free(ik);
+	ik->key[0] = '\0';
 	dossier_err_set(err, PROB_UNAVAILABLE, "Không ghi được vào cơ sở dữ liệu. Hãy thử lại.",
 	    "Could not write to the database. Try again.");
 	return -1;
@@ -1164,7 +1107,8 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 	struct agency_row desk;
 	struct dossier pd;
 	struct dossier_ctx s = sys_ctx(x);
-	char date[16], code[DOSSIER_CODE_LEN + 1], key[DOSSIER_KEY_LEN + 1], idem[65] = "";
+	char date[16], code[DOSSIER_CODE_LEN + 1], key[DOSSIER_KEY_LEN + 1];
+	struct idem ik = { 0 };
 	const char *outcome = bstr(body, "outcome", "received"), *channel = bstr(body, "channel", "");
 	int order[BUNDLE_COMPONENTS_MAX], cyc, began = 0, ret = -1, k;
 	enum db_rc rc = DB_OK;
@@ -1196,7 +1140,7 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 		goto out;
 	}
 	time_format_date(x->now, date);
-	if ((rc = agency_row(x, x->who->agency_id, &desk)) != DB_OK)
+	if ((rc = dossier_agency_get(x, x->who->agency_id, &desk)) != DB_OK)
 		goto db_fail;
 	if (!dossier_agency_code_valid(desk.code)) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Mã định danh của cơ quan tiếp nhận (%s) "
@@ -1216,7 +1160,7 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 		else if (rc != DB_OK)
 			goto db_fail;
 
-	k = bundle_idem_begin(x, "dossier.create", idem_key, body_text, idem, ans, err);
+	k = idem_begin(x, "dossier.create", idem_key, body_text, &ik, ans, err);
 	if (k <= 0) {
 		ret = k == 0 ? 0 : -1;
 		goto out;
@@ -1352,13 +1296,12 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 		rc = DB_ERROR;
 		goto db_fail;
 	}
-	if (idem[0] != '\0') {
+	if (ik.key[0] != '\0') {
 		if ((text = json_dumps(answer, JSON_COMPACT)) == NULL) {
 			rc = DB_ERROR;
 			goto db_fail;
 		}
-		if ((rc = db_exec(x->c, STMT_DOS_IDEM_SET, (struct db_param[]){ DB_TEXT(idem),
-		    DB_INT(201), DB_TEXT(text) }, 3, NULL)) != DB_OK)
+		if ((rc = idem_store(x->c, &ik, 201, text, strlen(text))) != DB_OK)
 			goto db_fail;
 	}
 	if ((rc = db_commit(x->c)) != DB_OK)
@@ -1540,7 +1483,8 @@ bundle_outcome(struct dossier_ctx *x, const char *code, int64_t id, json_t *body
 	const char *outcome, *reason, *key, *ref;
 	json_t *v, *answer = NULL, *pstate = NULL;
 	enum dossier_status from;
-	char idem[65] = "", *text = NULL;
+	char *text = NULL;
+	struct idem ik = { 0 };
 	int began = 0, ret = -1, k;
 	enum db_rc rc = DB_OK;
 
@@ -1592,7 +1536,7 @@ bundle_outcome(struct dossier_ctx *x, const char *code, int64_t id, json_t *body
 		    "The working-day calendar is not loaded.");
 		return -1;
 	}
-	k = bundle_idem_begin(x, "bundle.outcome", idem_key, body_text, idem, ans, err);
+	k = idem_begin(x, "bundle.outcome", idem_key, body_text, &ik, ans, err);
 	if (k <= 0)
 		return k == 0 ? 0 : -1;
 	began = 1;
@@ -1673,13 +1617,12 @@ bundle_outcome(struct dossier_ctx *x, const char *code, int64_t id, json_t *body
 		rc = DB_ERROR;
 		goto db_fail;
 	}
-	if (idem[0] != '\0') {
+	if (ik.key[0] != '\0') {
 		if ((text = json_dumps(answer, JSON_COMPACT)) == NULL) {
 			rc = DB_ERROR;
 			goto db_fail;
 		}
-		if ((rc = db_exec(x->c, STMT_DOS_IDEM_SET, (struct db_param[]){ DB_TEXT(idem),
-		    DB_INT(200), DB_TEXT(text) }, 3, NULL)) != DB_OK)
+		if ((rc = idem_store(x->c, &ik, 200, text, strlen(text))) != DB_OK)
 			goto db_fail;
 	}
 	if ((rc = db_commit(x->c)) != DB_OK)

@@ -1,7 +1,6 @@
 /* Dossier codes (Decree 61/2018 Art. 26, Circular 01/2018 Art. 19),
  * lookup keys, the per-agency counters behind them, the error struct and
  * small helpers the slice shares. */
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -276,21 +275,4 @@ dossier_text_ok(const char *s, size_t min, size_t max, int multiline)
 	}
 	n = str_utf8_len(s);
 	return n >= min && n <= max;
-}
-
-void
-dossier_sha256_hex(const void *p, size_t n, char out[65])
-{
-	static const char hx[] = "0123456789abcdef";
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dn = 0;
-
-	out[0] = '\0';
-	if (EVP_Digest(p, n, d, &dn, EVP_sha256(), NULL) != 1 || dn != 32)
-		return;
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = hx[d[i] >> 4];
-		out[2 * i + 1] = hx[d[i] & 15];
-	}
-	out[64] = '\0';
 }

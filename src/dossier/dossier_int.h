@@ -23,8 +23,6 @@
 #define DOS_STEPS_MAX 64
 #define DOS_LIST_DEFAULT 50
 #define DOS_LIST_MAX 500
-#define DOS_IDEM_KEY_MAX 128
-#define DOS_IDEM_TTL (24 * 3600)
 
 /* The queue_key bands (see docs/DOSSIER.md §6): clock running and online
  * submissions by time; the applicant's turn; closed, newest first. */
@@ -179,6 +177,16 @@ int dossier_missing_parse(json_t *v, const char *name, json_t **out, struct doss
 /* Give d the next number of its agency's yearly register (Mẫu 06). */
 enum db_rc dossier_register_assign(struct dossier_ctx *x, struct dossier *d);
 
+/* An agency as reception needs it (strings in the ctx arena; tier "" when
+ * unset).  Also the receiving desk and the components' agencies of an
+ * interlinked dossier (src/bundle). */
+struct agency_row {
+	int64_t id;
+	const char *code, *name, *tier;
+};
+/* The agency `id` into *a: DB_OK, DB_NOTFOUND or the error. */
+enum db_rc dossier_agency_get(struct dossier_ctx *x, int64_t id, struct agency_row *a);
+
 /* ---- small helpers (code.c) ---------------------------------------------- */
 
 /* ISO 8601 +07:00 of t into the arena, or JSON null for 0. */
@@ -190,8 +198,6 @@ const char *dossier_strdup(struct dossier_ctx *x, const char *s);
 /* 1 if s is valid UTF-8 of 1..max characters (0..max when optional) with
  * no control characters except, when multiline, \n and \t. */
 int dossier_text_ok(const char *s, size_t min, size_t max, int multiline);
-/* SHA-256 hex of p[0..n) into out (65 bytes). */
-void dossier_sha256_hex(const void *p, size_t n, char out[65]);
 
 /* ---- HTTP handlers ------------------------------------------------------- */
 

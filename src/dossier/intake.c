@@ -21,6 +21,7 @@
 
 #include "../bundle/bundle.h"
 #include "../catalog/catalog.h"
+#include "../idem/idem.h"
 #include "dossier_int.h"
 
 /* What the version in force says. */
@@ -466,13 +467,8 @@ proc_resolve(struct dossier_ctx *x, const char *code, const char *date, struct p
 	return DB_OK;
 }
 
-struct agency_row {
-	int64_t id;
-	const char *code, *name, *tier;
-};
-
-static enum db_rc
-agency_get(struct dossier_ctx *x, int64_t id, struct agency_row *a)
+enum db_rc
+dossier_agency_get(struct dossier_ctx *x, int64_t id, struct agency_row *a)
 {
 	struct db_res *res = NULL;
 	enum db_rc rc;
@@ -547,44 +543,6 @@ competence(struct dossier_ctx *x, const struct proc_in_force *p, const struct ag
 			*lead = leads[i];
 	}
 	return DB_OK;
-}
-
-/* ---- idempotency ------------------------------------------------------------------ */
-
-/* Claim key in the transaction: 1 = ours, 0 = seen before (its stored
- * answer in *prev_status / *prev_body, the body hash compared), -1 = DB
- * error. */
-static int
-idem_claim(struct dossier_ctx *x, const char *key, const char *hash, int *same,
-    int *prev_status, char **prev_body)
-{
-	struct db_res *res = NULL;
-	int k;
-
-	*same = 0;
-	*prev_status = 0;
-	*prev_body = NULL;
-	if (db_exec(x->c, STMT_DOS_IDEM_CLAIM, (struct db_param[]){ DB_TEXT(key), DB_TEXT(hash),
-	    DB_INT(x->now) }, 3, &res) != DB_OK)
-		return -1;
-	k = db_res_next(res);
-	while (k == 1 && db_res_next(res) == 1)
-		;
-	db_res_free(res);
-	if (k == 1)
-		return 1;
-	if (k < 0)
-		return -1;
-	if (db_exec(x->c, STMT_DOS_IDEM_GET, (struct db_param[]){ DB_TEXT(key) }, 1, &res) !=
-	    DB_OK)
-		return -1;
-	if ((k = db_res_next(res)) == 1) {
-		*same = strcmp(db_res_text(res, 0), hash) == 0;
-		*prev_status = (int)db_res_int(res, 1);
-		*prev_body = strdup(db_res_text(res, 2));
-	}
-	db_res_free(res);
-	return k == 1 && *prev_body != NULL ? 0 : -1;
 }
 
 /* ---- reception ---------------------------------------------------------------------- */
@@ -755,7 +713,7 @@ reception_prepare(struct reception *rs, void *bodyp, const char *idem_key,
 		return -1;
 	}
 	time_format_date(x->now, date);
-	if ((rc = agency_get(x, x->who->agency_id, &rs->ag)) != DB_OK)
+	if ((rc = dossier_agency_get(x, x->who->agency_id, &rs->ag)) != DB_OK)
 		goto db_fail;
 	if (!dossier_agency_code_valid(rs->ag.code)) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Mã định danh của cơ quan tiếp nhận (%s) "
@@ -794,7 +752,7 @@ reception_prepare(struct reception *rs, void *bodyp, const char *idem_key,
 		}
 	}
 	if (rs->lead_id != 0 && rs->lead_id != rs->ag.id &&
-	    (rc = agency_get(x, rs->lead_id, &rs->lead)) != DB_OK)
+	    (rc = dossier_agency_get(x, rs->lead_id, &rs->lead)) != DB_OK)
 		goto db_fail;
 	if (rs->lead_id == rs->ag.id)
 		rs->lead = rs->ag;
@@ -826,7 +784,8 @@ reception_tx(struct db_conn *c, void *arg)
 	struct dossier d;
 	json_t *answer = NULL;
 	char day[8], period[16], code[DOSSIER_CODE_LEN + 1], key[DOSSIER_KEY_LEN + 1];
-	char idem[65] = "", hash[65] = "", *text = NULL, *prev = NULL;
+	char *text = NULL;
+	struct idem ik = { 0 }; /* ik.key[0] != '\0' once the key is claimed */
 	int64_t seq = 0, lead_id = rs->lead_id;
 	enum db_rc rc = DB_ERROR;
 
@@ -842,34 +801,33 @@ reception_tx(struct db_conn *c, void *arg)
 	d.nsteps = rs->nsteps;
 
 	if (rs->idem_key != NULL) {
-		char *scope = arena_printf(x->arena, "dossier.create\n%s:%lld\n%s",
-		    x->who->kind == PRINCIPAL_TOKEN ? "t" : "u", (long long)x->who->id, rs->idem_key);
-		int same, prev_status, k;
+		const char *caller = arena_printf(x->arena, "%s:%lld",
+		    x->who->kind == PRINCIPAL_TOKEN ? "t" : "u", (long long)x->who->id);
+		enum idem_state st;
 
-		if (scope == NULL)
+		if (caller == NULL)
 			goto db_fail;
-		dossier_sha256_hex(scope, strlen(scope), idem);
-		dossier_sha256_hex(rs->body_text ? rs->body_text : "",
-		    rs->body_text ? strlen(rs->body_text) : 0, hash);
-		if ((k = idem_claim(x, idem, hash, &same, &prev_status, &prev)) == -1)
+		st = idem_claim(x->c, "dossier.create", caller, rs->idem_key, rs->body_text,
+		    rs->body_text ? strlen(rs->body_text) : 0, x->now, &ik);
+		if (st == IDEM_ERROR)
 			goto db_fail;
-		if (k == 0) {
+		if (st != IDEM_NEW) {
 			/* Seen before (perhaps earlier in this very transaction): the
 			 * stored answer, sent like any other after the COMMIT. */
-			if (!same) {
+			if (st == IDEM_MISMATCH) {
 				dossier_err_set(err, PROB_UNPROCESSABLE, "Idempotency-Key này đã được dùng "
 				    "cho một yêu cầu có nội dung khác.", "This Idempotency-Key was used "
 				    "for a request with another body.");
 				rc = DB_CONSTRAINT;
 				goto out;
 			}
-			if (prev_status == 0 || (answer = json_loads(prev, 0, NULL)) == NULL) {
+			if (st != IDEM_REPLAY || (answer = json_loads(ik.body, 0, NULL)) == NULL) {
 				dossier_err_set(err, PROB_CONFLICT, "Yêu cầu với Idempotency-Key này đang "
 				    "được xử lý.", "A request with this Idempotency-Key is in progress.");
 				rc = DB_CONFLICT;
 				goto out;
 			}
-			rs->ans.status = prev_status;
+			rs->ans.status = ik.status;
 			rs->ans.replayed = 1;
 			rs->ans.json = answer;
 			answer = NULL;
@@ -985,14 +943,13 @@ reception_tx(struct db_conn *c, void *arg)
 		rc = DB_ERROR;
 		goto db_fail;
 	}
-	if (idem[0] != '\0') {
+	if (ik.key[0] != '\0') {
 		free(text);
 		if ((text = json_dumps(answer, JSON_COMPACT)) == NULL) {
 			rc = DB_ERROR;
 			goto db_fail;
 		}
-		if ((rc = db_exec(x->c, STMT_DOS_IDEM_SET, (struct db_param[]){ DB_TEXT(idem),
-		    DB_INT(201), DB_TEXT(text) }, 3, NULL)) != DB_OK)
+		if ((rc = idem_store(x->c, &ik, 201, text, strlen(text))) != DB_OK)
 			goto db_fail;
 	}
 	rs->status = d.status;
@@ -1009,7 +966,7 @@ out:
 	json_decref(d.hand.detail);
 	json_decref(answer);
 	free(text);
-	free(prev);
+	idem_free(&ik);
 	return rc;
 }
 
@@ -1156,19 +1113,12 @@ dossier_http_create(struct req *r, struct resp *w)
 	memset(&err, 0, sizeof(err));
 	if (dossier_ctx_staff(r, w, &x) == -1)
 		return;
-	if (idem != NULL) {
-		size_t n = strlen(idem);
-		int ok = n >= 1 && n <= DOS_IDEM_KEY_MAX;
-
-		for (size_t i = 0; ok && i < n; i++)
-			ok = idem[i] > 0x20 && idem[i] < 0x7f;
-		if (!ok) {
-			dossier_err_param(&err, "Idempotency-Key", "Cần 1–%d ký tự ASCII in được, không "
-			    "có dấu cách.", "Must be 1–%d printable ASCII characters without spaces.",
-			    DOS_IDEM_KEY_MAX, DOS_IDEM_KEY_MAX);
-			dossier_err_render(r, w, &err);
-			return;
-		}
+	if (idem != NULL && !idem_key_valid(idem)) {
+		dossier_err_param(&err, "Idempotency-Key", "Cần 1–%d ký tự ASCII in được, không có "
+		    "dấu cách.", "Must be 1–%d printable ASCII characters without spaces.",
+		    IDEM_KEY_MAX, IDEM_KEY_MAX);
+		dossier_err_render(r, w, &err);
+		return;
 	}
 	if ((body = req_json_object(r, w)) == NULL)
 		return;

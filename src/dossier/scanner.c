@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../core/config.h"
+#include "../idem/idem.h"
 #include "dossier_int.h"
 
 #define SCAN_BATCH 500
@@ -114,8 +115,7 @@ dossier_scan_once(struct db_conn *c, struct calendar *cal, int64_t now, int max)
 			marked += r;
 	}
 	free(codes);
-	(void)db_exec(c, STMT_DOS_IDEM_SWEEP, (struct db_param[]){ DB_INT(now - DOS_IDEM_TTL) },
-	    1, NULL);
+	(void)idem_sweep(c, now - IDEM_TTL);
 	if (marked > 0)
 		log_msg(LOG_INFO, NULL, "scanner", "marked=%d", marked);
 	return k < 0 ? -1 : marked;
