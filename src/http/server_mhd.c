@@ -59,6 +59,7 @@ struct server {
 	struct http_defer *waiting; /* requests whose resume has not come */
 	int nwaiting;
 	int stopping; /* no new deferral once shutdown cancels the waiting */
+	atomic_int closed; /* shutdown began: new connections are turned away */
 };
 
 struct rctx {
@@ -490,6 +491,22 @@ server_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&s->inflight, 1);
 }
 
+/* MHD_AcceptPolicyCallback.  Shutdown turns new connections away here
+ * rather than with MHD_quiesce_daemon(): in libmicrohttpd 0.9.75 an epoll
+ * worker that sees the quiesce flag removes the listen socket itself, and
+ * when it wins the race the quiescing thread's own removal fails and the
+ * library aborts the process ("Failed to remove listen FD from epoll set"),
+ * seen under load in the API tests. */
+static enum MHD_Result
+server_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct server *s = cls;
+
+	(void)addr;
+	(void)addrlen;
+	return atomic_load(&s->closed) ? MHD_NO : MHD_YES;
+}
+
 static void
 server_notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
     enum MHD_ConnectionNotificationCode toe)
@@ -549,7 +566,7 @@ server_start(const struct server_opts *o, const struct http_app *app)
 		flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
 		s->can_defer = 1;
 	}
-	s->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
+	s->d = MHD_start_daemon(flags, (uint16_t)o->port, server_accept, s,
 	    server_access, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, server_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
@@ -585,15 +602,13 @@ server_port(const struct server *s)
 void
 server_stop(struct server *s, unsigned grace_s)
 {
-	MHD_socket fd;
 	uint64_t until;
 
 	if (s == NULL)
 		return;
-	/* Stop accepting first, then let in-flight requests finish. */
-	fd = MHD_quiesce_daemon(s->d);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	/* Stop accepting first (server_accept), then let in-flight requests
+	 * finish. */
+	atomic_store(&s->closed, 1);
 	until = clock_mono_ns() + (uint64_t)grace_s * 1000000000u;
 	while (atomic_load(&s->inflight) > 0 && clock_mono_ns() < until)
 		usleep(10000);
