@@ -954,7 +954,7 @@ plan_component(struct dossier_ctx *x, const struct bundle_def *b, int i, int64_t
 	rc = agency_resolve(x, c->agency, desk, &p->ag.id);
 	if (rc == DB_OK && p->ag.id != 0)
 		rc = dossier_agency_get(x, p->ag.id, &p->ag);
-	if (rc == DB_NOTFOUND || (rc == DB_OK && !dossier_agency_code_valid(p->ag.code))) {
+	if (rc == DB_NOTFOUND || (rc == DB_OK && !catalog_agency_code_valid(p->ag.code))) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Không xác định được cơ quan giải quyết thủ "
 		    "tục thành phần %s (%s) từ nơi tiếp nhận này.", "The agency of component %s (%s) "
 		    "cannot be determined from this desk.", c->name, c->agency, c->name, c->agency);
@@ -1142,7 +1142,7 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 	time_format_date(x->now, date);
 	if ((rc = dossier_agency_get(x, x->who->agency_id, &desk)) != DB_OK)
 		goto db_fail;
-	if (!dossier_agency_code_valid(desk.code)) {
+	if (!catalog_agency_code_valid(desk.code)) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Mã định danh của cơ quan tiếp nhận (%s) "
 		    "không theo QCVN 102, không cấp được mã hồ sơ.", "The receiving agency's "
 		    "identifier (%s) is not a QCVN 102 code; no dossier code can be issued.",

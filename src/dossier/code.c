@@ -5,24 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../catalog/catalog.h"
 #include "dossier_int.h"
-
-int
-dossier_agency_code_valid(const char *s)
-{
-	static const char shape[] = "xxx.xx.xx.Lxx";
-
-	if (s == NULL || strlen(s) != sizeof(shape) - 1)
-		return 0;
-	for (size_t i = 0; shape[i] != '\0'; i++) {
-		char c = s[i];
-		int digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z';
-
-		if (shape[i] == '.' ? c != '.' : shape[i] == 'L' ? !upper : !(digit || upper))
-			return 0;
-	}
-	return 1;
-}
 
 void
 dossier_code_day(int64_t at, char out[8])
@@ -38,7 +22,7 @@ dossier_code_format(const char *agency_code, int64_t at, int64_t seq, char *out,
 {
 	char day[8];
 
-	if (!dossier_agency_code_valid(agency_code) || seq < 1 || seq > DOSSIER_SEQ_MAX ||
+	if (!catalog_agency_code_valid(agency_code) || seq < 1 || seq > DOSSIER_SEQ_MAX ||
 	    outsz < DOSSIER_CODE_LEN + 1)
 		return -1;
 	dossier_code_day(at, day);
@@ -56,7 +40,7 @@ dossier_code_valid(const char *s)
 		return 0;
 	memcpy(agency, s, DOSSIER_AGENCY_CODE_LEN);
 	agency[DOSSIER_AGENCY_CODE_LEN] = '\0';
-	if (!dossier_agency_code_valid(agency))
+	if (!catalog_agency_code_valid(agency))
 		return 0;
 	for (int i = 14; i < 25; i++)
 		if (i != 20 && (s[i] < '0' || s[i] > '9'))

@@ -134,8 +134,6 @@ enum dossier_status dossier_outcome_status(enum dossier_outcome o);
 #define DOSSIER_KEY_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 #define DOSSIER_SEQ_MAX 9999 /* XXXX */
 
-/* 1 if s is a QCVN 102 agency identifier ("000.00.01.H19"). */
-int dossier_agency_code_valid(const char *s);
 /* Format agency-YYMMDD-XXXX for the Vietnam date of `at` into out
  * (DOSSIER_CODE_LEN + 1 bytes).  0, or -1 on a bad agency code or a
  * sequence outside 1..9999. */

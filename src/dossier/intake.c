@@ -715,7 +715,7 @@ reception_prepare(struct reception *rs, void *bodyp, const char *idem_key,
 	time_format_date(x->now, date);
 	if ((rc = dossier_agency_get(x, x->who->agency_id, &rs->ag)) != DB_OK)
 		goto db_fail;
-	if (!dossier_agency_code_valid(rs->ag.code)) {
+	if (!catalog_agency_code_valid(rs->ag.code)) {
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Mã định danh của cơ quan tiếp nhận (%s) "
 		    "không theo QCVN 102, không cấp được mã hồ sơ.", "The receiving agency's "
 		    "identifier (%s) is not a QCVN 102 code; no dossier code can be issued.",

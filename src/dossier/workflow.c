@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../bundle/bundle.h"
+#include "../catalog/catalog.h"
 #include "dossier_int.h"
 
 /* ---- names and labels ------------------------------------------------------ */
@@ -604,7 +605,7 @@ e_consult(struct dossier_ctx *x, struct dossier *d, const struct dossier_input *
 	const char *aname = NULL;
 	int64_t due = 0;
 
-	if (code == NULL || !dossier_agency_code_valid(code))
+	if (code == NULL || !catalog_agency_code_valid(code))
 		dossier_err_param(err, "agency", "Cần mã định danh của cơ quan được xin ý kiến "
 		    "(ví dụ 000.00.05.H19).", "The identifier of the agency consulted is required "
 		    "(e.g. 000.00.05.H19).");

@@ -2,29 +2,12 @@
  * idem: Idempotency-Key claims and replays (idem.h explains the protocol).
  * Slice-agnostic: callers name the route and the caller themselves.
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../auth/auth.h"
 #include "idem.h"
-
-static void
-idem_sha256_hex(const void *p, size_t n, char out[65])
-{
-	static const char hx[] = "0123456789abcdef";
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dn = 0;
-
-	out[0] = '\0';
-	if (EVP_Digest(p, n, d, &dn, EVP_sha256(), NULL) != 1 || dn != 32)
-		return;
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = hx[d[i] >> 4];
-		out[2 * i + 1] = hx[d[i] & 15];
-	}
-	out[64] = '\0';
-}
 
 int
 idem_key_valid(const char *k)
@@ -72,8 +55,8 @@ idem_claim(struct db_conn *c, const char *route, const char *caller, const char 
 	len = snprintf(scope, sizeof(scope), "%.300s\n%.64s\n%s", route, caller, key);
 	if (len < 0 || (size_t)len >= sizeof(scope))
 		return IDEM_ERROR;
-	idem_sha256_hex(scope, (size_t)len, x->key);
-	idem_sha256_hex(body ? body : "", body ? n : 0, x->hash);
+	auth_sha256_hex(scope, (size_t)len, x->key);
+	auth_sha256_hex(body ? body : "", body ? n : 0, x->hash);
 	if (x->key[0] == '\0' || x->hash[0] == '\0')
 		return IDEM_ERROR;
 	if (db_exec(c, STMT_IDEM_CLAIM, (struct db_param[]){ DB_TEXT(x->key), DB_TEXT(x->hash),

@@ -19,6 +19,7 @@
 
 #include "auth/auth.h"
 #include "core/core.h"
+#include "catalog/catalog.h"
 #include "dossier/dossier.h"
 #include "dossier/dossier_int.h"
 #include "http/http.h"
@@ -64,10 +65,10 @@ test_code_format(void **state)
 	assert_int_equal(dossier_code_format("00.00.01.H19", 0, 1, out, sizeof(out)), -1);
 	assert_int_equal(dossier_code_format("000.00.01.119", 0, 1, out, sizeof(out)), -1);
 	assert_int_equal(dossier_code_format("000.00.01.H19", 0, 1, out, 10), -1);
-	assert_true(dossier_agency_code_valid("000.01.05.H19"));
-	assert_true(dossier_agency_code_valid("G12.00.00.A01"));
-	assert_false(dossier_agency_code_valid(NULL));
-	assert_false(dossier_agency_code_valid("000-00-00-H19"));
+	assert_true(catalog_agency_code_valid("000.01.05.H19"));
+	assert_true(catalog_agency_code_valid("G12.00.00.A01"));
+	assert_false(catalog_agency_code_valid(NULL));
+	assert_false(catalog_agency_code_valid("000-00-00-H19"));
 }
 
 static void
