@@ -105,8 +105,8 @@ title_lines(const struct report_table *t, char *l1, size_t n1, char *l2, size_t 
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-static void
-csv_field(struct buf *b, const char *s)
+void
+report_csv_field(struct buf *b, const char *s)
 {
 	if (strpbrk(s, ",\"\r\n") == NULL) {
 		buf_puts(b, s);
@@ -128,9 +128,9 @@ csv_row(struct buf *b, const struct report_row *r, int no)
 		buf_printf(b, "%d,", no);
 	else
 		buf_putc(b, ',');
-	csv_field(b, r->name);
+	report_csv_field(b, r->name);
 	buf_putc(b, ',');
-	csv_field(b, r->key);
+	report_csv_field(b, r->key);
 	for (int i = 0; i < NDATA; i++) {
 		buf_putc(b, ',');
 		if (layout[i] == L_RATE) {
@@ -152,11 +152,11 @@ report_csv(const struct report_table *t, struct buf *b)
 
 	title_lines(t, l1, sizeof(l1), l2, sizeof(l2));
 	buf_puts(b, "\xEF\xBB\xBF");
-	csv_field(b, "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH");
+	report_csv_field(b, "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH");
 	buf_puts(b, "\r\n");
-	csv_field(b, l1);
+	report_csv_field(b, l1);
 	buf_puts(b, "\r\n");
-	csv_field(b, l2);
+	report_csv_field(b, l2);
 	buf_puts(b, "\r\n");
 	for (int row = 0; row < 3; row++) {
 		for (int c = 0; c < NCOLS; c++) {
@@ -164,7 +164,7 @@ report_csv(const struct report_table *t, struct buf *b)
 				buf_putc(b, ',');
 			for (size_t h = 0; h < CORE_NELEM(heads); h++)
 				if (heads[h].r0 == row && heads[h].c0 == c)
-					csv_field(b, head_text(t, &heads[h]));
+					report_csv_field(b, head_text(t, &heads[h]));
 		}
 		buf_puts(b, "\r\n");
 	}

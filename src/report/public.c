@@ -93,27 +93,15 @@ pub_row_json(const struct report_row *r)
 }
 
 static void
-csv_text(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-}
-
-static void
 pub_row_csv(struct buf *b, const char *kind, const struct report_period *p,
     const struct report_row *r)
 {
 	double rate = report_on_time_rate(r);
 
 	buf_printf(b, "%s,%s,%s,", kind, p->from, p->to);
-	csv_text(b, r->key);
+	report_csv_field(b, r->key);
 	buf_putc(b, ',');
-	csv_text(b, r->name);
+	report_csv_field(b, r->name);
 	for (int c = 0; c < PC__MAX; c++)
 		buf_printf(b, ",%lld", (long long)pub_val(r, c));
 	buf_putc(b, ',');

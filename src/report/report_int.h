@@ -154,6 +154,9 @@ struct report_table {
 
 /* CSV with a UTF-8 BOM, two header lines (groups, columns) in Vietnamese,
  * one line per row and the total; into b.  0 or -1. */
+/* One CSV field (RFC 4180: quoted only when it holds a comma, quote or
+ * line break). */
+void report_csv_field(struct buf *b, const char *s);
 int report_csv(const struct report_table *t, struct buf *b);
 /* XLSX into a new unlinked temporary file: its descriptor and size, the
  * caller closes it (or hands it to the response).  0 or -1. */
