@@ -259,6 +259,21 @@ int http_static_serve(const char *root, struct req *r, struct resp *w);
 /* Content type by file extension. */
 const char *http_mime_type(const char *path);
 
+/* Page includes (include.c): <!--#include partial="name" [current="key"] -->
+ * in an HTML page is replaced by the partial the loader returns for name,
+ * with aria-current="page" added to its link marked data-nav="key".
+ * Names and keys are [a-z0-9-]{1,HTTP_INCLUDE_NAME_MAX}. */
+#define HTTP_INCLUDE_MAX 4 /* directives per page */
+#define HTTP_INCLUDE_NAME_MAX 32
+/* The partial's bytes for name (owned by the loader, valid until it is
+ * called again or the expansion ends); -1 if there is none. */
+typedef int (*http_include_load_fn)(void *ctx, const char *name, const char **data,
+    size_t *len);
+/* Append src[0..len) expanded to out (its cap applies).  0, or -1 with a
+ * static English reason in *why for the log. */
+int http_include_expand(const char *src, size_t len, http_include_load_fn load, void *ctx,
+    struct buf *out, const char **why);
+
 /* Prepare a request/response pair with an arena of cap bytes (tests and
  * the server).  req_free releases both; NULL-safe. */
 int req_init(struct req *r, struct resp *w, size_t arena_cap);

@@ -18,6 +18,13 @@
  * (sendfile), as every larger file does.  The root directory is opened once
  * and reopened at most once a second (a deploy may swap the directory
  * itself).
+ *
+ * HTML pages are read whole and their includes expanded (include.c) from
+ * shared/partials/ under the same root, by the same confined open.  The
+ * cache entry remembers each partial it used and revalidates them with the
+ * page, so an edit of a partial shows on every page within a second.  Such
+ * a page's ETag is a hash of what it sends, not of one file's size and
+ * mtime, and its Last-Modified the newest of its files.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -139,6 +146,36 @@ static_open_beneath(const char *root, const char *rel)
 #define STATIC_SLOTS 1024 /* open addressing; at most half used */
 #define STATIC_KEY_MAX 256 /* longer paths are not cached */
 
+#define STATIC_PAGE_MAX (1024 * 1024) /* HTML pages read whole to expand */
+#define STATIC_PARTIAL_MAX (64 * 1024)
+#define STATIC_PARTIAL_DIR "shared/partials/"
+
+/* What tells that a file changed. */
+struct static_stamp {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+/* A partial a page was made with. */
+struct static_dep {
+	char rel[sizeof(STATIC_PARTIAL_DIR) + HTTP_INCLUDE_NAME_MAX + 8];
+	struct static_stamp stamp;
+};
+
+/* A page read whole with its includes expanded; data is malloc'ed and
+ * part is the loader's buffer for the partial it read last. */
+struct static_page {
+	const char *root;
+	char *data;
+	size_t len;
+	struct static_dep deps[HTTP_INCLUDE_MAX];
+	size_t ndeps;
+	char *part;
+	time_t newest; /* the newest mtime of the page and its partials */
+};
+
 struct static_ent {
 	char key[STATIC_KEY_MAX]; /* the request path */
 	char rel[STATIC_KEY_MAX + 16]; /* the file it resolved to, under the root */
@@ -146,12 +183,11 @@ struct static_ent {
 	char etag[48], last_modified[32];
 	const char *data; /* never freed: a response may still be sending it */
 	size_t len;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
+	struct static_stamp stamp;
 	uint64_t checked_ns; /* last revalidation (atomic) */
 	int dead; /* the file went away or changed; look again (atomic) */
+	struct static_dep deps[HTTP_INCLUDE_MAX]; /* partials the page included */
+	size_t ndeps;
 };
 
 static struct {
@@ -162,14 +198,21 @@ static struct {
 	size_t bytes; /* data of every version ever cached */
 } static_cache = { PTHREAD_MUTEX_INITIALIZER, NULL, { NULL }, 0, 0 };
 
+/* FNV-1a: cheap, and good enough for slots and content ETags. */
+static uint64_t
+static_fnv(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h;
+}
+
 static size_t
 static_hash(const char *s)
 {
-	size_t h = 14695981039346656037ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return (size_t)static_fnv(s, strlen(s));
 }
 
 /* The slot of key, or of the empty place it would go; NULL when full. */
@@ -210,29 +253,53 @@ static_http_date(time_t t, char out[32])
 	str_lcpy(out, tmp, 32);
 }
 
-static int
-static_same_file(const struct static_ent *e, const struct stat *st)
+static void
+static_stamp_set(struct static_stamp *t, const struct stat *st)
 {
-	return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
-	    e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec;
+	t->dev = st->st_dev;
+	t->ino = st->st_ino;
+	t->size = st->st_size;
+	t->mtime = st->st_mtim;
 }
 
-/* Keep a copy of the open file fd (already fstat'ed as st) for key, if it
- * is small and the cache has room.  Called on the slow path. */
-static void
+static int
+static_stamp_same(const struct static_stamp *t, const struct stat *st)
+{
+	return t->dev == st->st_dev && t->ino == st->st_ino && t->size == st->st_size &&
+	    t->mtime.tv_sec == st->st_mtim.tv_sec && t->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* 1 if rel beneath root is still the regular file stamped t. */
+static int
+static_still_same(const char *root, const char *rel, const struct static_stamp *t)
+{
+	struct stat st;
+	int fd, same;
+
+	fd = static_open_beneath(root, rel);
+	same = fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_stamp_same(t, &st);
+	if (fd != -1)
+		close(fd);
+	return same;
+}
+
+/* Keep a copy of the open file fd (already fstat'ed as st) for key, or the
+ * expanded page pg (its data is taken when kept), if it is small and the
+ * cache has room.  Called on the slow path.  The entry kept, or NULL. */
+static const struct static_ent *
 static_cache_put(const char *root, const char *key, const char *rel, int fd,
-    const struct stat *st, const char *mime, const char *cache_control, const char *etag,
-    const char *lastmod)
+    const struct stat *st, struct static_page *pg, const char *mime, const char *cache_control,
+    const char *etag, const char *lastmod)
 {
 	int64_t max_file = config_int(CFG_STATIC_CACHE_MAX_FILE);
 	int64_t max_bytes = config_int(CFG_STATIC_CACHE_BYTES);
-	struct static_ent *e = NULL, *old;
+	struct static_ent *e = NULL, *old, *kept = NULL;
 	char *data = NULL;
-	size_t where, len = (size_t)st->st_size;
+	size_t where, len = pg != NULL ? pg->len : (size_t)st->st_size;
 
-	if (max_bytes <= 0 || st->st_size > max_file || strlen(key) >= STATIC_KEY_MAX ||
+	if (max_bytes <= 0 || (int64_t)len > max_file || strlen(key) >= STATIC_KEY_MAX ||
 	    strlen(rel) >= sizeof(e->rel))
-		return;
+		return NULL;
 	pthread_mutex_lock(&static_cache.mu);
 	if (static_cache.root == NULL)
 		__atomic_store_n(&static_cache.root, root, __ATOMIC_RELEASE);
@@ -242,12 +309,18 @@ static_cache_put(const char *root, const char *key, const char *rel, int fd,
 	if (where == STATIC_SLOTS || (old == NULL && static_cache.nused >= STATIC_SLOTS / 2))
 		goto out;
 	if (old != NULL && !__atomic_load_n(&old->dead, __ATOMIC_ACQUIRE) &&
-	    static_same_file(old, st))
+	    static_stamp_same(&old->stamp, st))
 		goto out; /* another thread was first */
-	if ((e = calloc(1, sizeof(*e))) == NULL || (data = malloc(len ? len : 1)) == NULL)
+	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto out;
-	if (pread(fd, data, len, 0) != (ssize_t)len)
+	if (pg != NULL) {
+		data = pg->data;
+		pg->data = NULL;
+		memcpy(e->deps, pg->deps, sizeof(e->deps));
+		e->ndeps = pg->ndeps;
+	} else if ((data = malloc(len ? len : 1)) == NULL || pread(fd, data, len, 0) != (ssize_t)len) {
 		goto out;
+	}
 	str_lcpy(e->key, key, sizeof(e->key));
 	str_lcpy(e->rel, rel, sizeof(e->rel));
 	e->mime = mime;
@@ -256,22 +329,21 @@ static_cache_put(const char *root, const char *key, const char *rel, int fd,
 	str_lcpy(e->last_modified, lastmod, sizeof(e->last_modified));
 	e->data = data;
 	e->len = len;
-	e->dev = st->st_dev;
-	e->ino = st->st_ino;
-	e->size = st->st_size;
-	e->mtime = st->st_mtim;
+	static_stamp_set(&e->stamp, st);
 	e->checked_ns = clock_mono_ns();
 	static_cache.bytes += len;
 	if (old == NULL)
 		static_cache.nused++;
 	/* The old entry stays allocated: a reader may hold it right now. */
 	__atomic_store_n(&static_cache.slot[where], e, __ATOMIC_RELEASE);
+	kept = e;
 	e = NULL;
 	data = NULL;
 out:
 	pthread_mutex_unlock(&static_cache.mu);
 	free(data);
 	free(e);
+	return kept;
 }
 
 /* A still-valid cached entry for key, or NULL (go the slow way).  At most
@@ -282,8 +354,7 @@ static_cache_get(const char *root, const char *key)
 {
 	struct static_ent *e;
 	uint64_t now, seen;
-	struct stat st;
-	int fd, same;
+	int same;
 
 	if (__atomic_load_n(&static_cache.root, __ATOMIC_ACQUIRE) != root ||
 	    (e = static_find(key, NULL)) == NULL || __atomic_load_n(&e->dead, __ATOMIC_ACQUIRE))
@@ -294,14 +365,79 @@ static_cache_get(const char *root, const char *key)
 	    !__atomic_compare_exchange_n(&e->checked_ns, &seen, now, 0, __ATOMIC_RELAXED,
 	    __ATOMIC_RELAXED))
 		return e; /* fresh, or another request is checking it right now */
-	fd = static_open_beneath(root, e->rel);
-	same = fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_same_file(e, &st);
-	if (fd != -1)
-		close(fd);
+	same = static_still_same(root, e->rel, &e->stamp);
+	for (size_t i = 0; same && i < e->ndeps; i++)
+		same = static_still_same(root, e->deps[i].rel, &e->deps[i].stamp);
 	if (same)
 		return e;
 	__atomic_store_n(&e->dead, 1, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+/* The include loader (http_include_fn): shared/partials/NAME.html under
+ * the page's root, opened the confined way and stamped for revalidation. */
+static int
+static_page_load(void *ctx, const char *name, const char **data, size_t *len)
+{
+	struct static_page *pg = ctx;
+	struct static_dep *d;
+	struct stat st;
+	int fd = -1, rc = -1;
+
+	if (pg->ndeps >= HTTP_INCLUDE_MAX)
+		goto out;
+	d = &pg->deps[pg->ndeps];
+	snprintf(d->rel, sizeof(d->rel), "%s%s.html", STATIC_PARTIAL_DIR, name);
+	free(pg->part);
+	pg->part = NULL;
+	if ((fd = static_open_beneath(pg->root, d->rel)) == -1 || fstat(fd, &st) == -1 ||
+	    !S_ISREG(st.st_mode) || st.st_size > STATIC_PARTIAL_MAX)
+		goto out;
+	if ((pg->part = malloc(st.st_size ? (size_t)st.st_size : 1)) == NULL ||
+	    pread(fd, pg->part, (size_t)st.st_size, 0) != st.st_size)
+		goto out;
+	static_stamp_set(&d->stamp, &st);
+	pg->ndeps++;
+	if (st.st_mtime > pg->newest)
+		pg->newest = st.st_mtime;
+	*data = pg->part;
+	*len = (size_t)st.st_size;
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+/* Read the page fd (fstat'ed as st) whole into pg with its includes
+ * expanded.  0, or -1 with the reason in *why. */
+static int
+static_page_read(const char *root, int fd, const struct stat *st, struct static_page *pg,
+    const char **why)
+{
+	size_t size = (size_t)st->st_size;
+	char *src = NULL;
+	struct buf b;
+	int rc = -1;
+
+	buf_init(&b, 2 * STATIC_PAGE_MAX);
+	pg->root = root;
+	pg->newest = st->st_mtime;
+	*why = "the page cannot be read";
+	if ((src = malloc(size ? size : 1)) == NULL || pread(fd, src, size, 0) != st->st_size)
+		goto out;
+	if (http_include_expand(src, size, static_page_load, pg, &b, why) == -1)
+		goto out;
+	pg->len = b.len;
+	pg->data = b.data != NULL ? b.data : malloc(1); /* an empty page is owned memory too */
+	b.data = NULL;
+	rc = pg->data != NULL ? 0 : -1;
+out:
+	free(src);
+	free(pg->part);
+	pg->part = NULL;
+	buf_free(&b);
+	return rc;
 }
 
 /* 1 if every segment of path is a plain name. */
@@ -352,11 +488,14 @@ http_static_serve(const char *root, struct req *r, struct resp *w)
 {
 	char full[HTTP_MAX_PATH + 512], etag[48], lastmod[32];
 	const char *path = r->path, *mime, *cc;
+	struct static_page pg;
 	const struct static_ent *e;
+	const char *why;
 	struct stat st;
 	size_t plen;
-	int fd = -1, n;
+	int fd = -1, n, rc = -1, html;
 
+	memset(&pg, 0, sizeof(pg));
 	if (path == NULL || !static_path_ok(path))
 		return -1;
 	if (w != NULL && (e = static_cache_get(root, path)) != NULL) {
@@ -376,40 +515,61 @@ http_static_serve(const char *root, struct req *r, struct resp *w)
 	if ((fd = static_open_beneath(root, full)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
-		goto fail;
+		goto out;
 	if (S_ISDIR(st.st_mode)) {
 		/* "/portal" → "/portal/index.html" served directly. */
 		close(fd);
 		n = snprintf(full, sizeof(full), "%s/index.html", path + 1);
 		if (n < 0 || (size_t)n >= sizeof(full) ||
 		    (fd = static_open_beneath(root, full)) == -1 || fstat(fd, &st) == -1)
-			goto fail;
+			goto out;
 	}
 	if (!S_ISREG(st.st_mode))
-		goto fail;
-	if (w == NULL) {
-		close(fd);
-		return 0;
-	}
-	snprintf(etag, sizeof(etag), "\"%llx-%llx\"", (unsigned long long)st.st_size,
-	    (unsigned long long)st.st_mtime);
-	static_http_date(st.st_mtime, lastmod);
+		goto out;
+	rc = 0;
+	if (w == NULL)
+		goto out;
 	mime = http_mime_type(full);
+	html = strncmp(mime, "text/html", 9) == 0 && st.st_size <= STATIC_PAGE_MAX;
+	if (html && static_page_read(root, fd, &st, &pg, &why) == -1) {
+		/* Our own deploy is broken: say so in the log, not in the page. */
+		log_msg(LOG_ERROR, r->request_id, "static.page", "path=%s reason=\"%s\"", full, why);
+		resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
+		goto out;
+	}
+	if (html) {
+		snprintf(etag, sizeof(etag), "\"p%016llx\"",
+		    (unsigned long long)static_fnv(pg.data, pg.len));
+		static_http_date(pg.newest, lastmod);
+	} else {
+		snprintf(etag, sizeof(etag), "\"%llx-%llx\"", (unsigned long long)st.st_size,
+		    (unsigned long long)st.st_mtime);
+		static_http_date(st.st_mtime, lastmod);
+	}
 	/* Pages revalidate every time so a deploy shows at once; assets may be
 	 * kept briefly (no fingerprinted names yet). */
 	cc = strncmp(mime, "text/html", 9) == 0 ? "no-cache" : "public, max-age=300";
-	static_cache_put(root, path, full, fd, &st, mime, cc, etag, lastmod);
+	e = static_cache_put(root, path, full, fd, &st, html ? &pg : NULL, mime, cc, etag, lastmod);
 	static_answer(r, w, mime, cc, arena_strdup(r->arena, etag), arena_strdup(r->arena, lastmod));
-	if (w->status == 304) {
-		close(fd);
-		return 0;
+	if (w->status == 304)
+		goto out;
+	if (html && e != NULL) {
+		/* The cache took the page: answer from there. */
+		w->kind = RESP_BODY_STATIC;
+		w->static_data = e->data;
+		w->static_len = e->len;
+	} else if (html) {
+		if (buf_append(&w->body, pg.data, pg.len) == -1)
+			resp_problem(w, r, PROB_INTERNAL, NULL, NULL);
+	} else {
+		w->kind = RESP_BODY_FD;
+		w->fd = fd;
+		w->fd_size = (uint64_t)st.st_size;
+		fd = -1;
 	}
-	w->kind = RESP_BODY_FD;
-	w->fd = fd;
-	w->fd_size = (uint64_t)st.st_size;
-	return 0;
-fail:
+out:
 	if (fd != -1)
 		close(fd);
-	return -1;
+	free(pg.data);
+	return rc;
 }

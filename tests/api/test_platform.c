@@ -120,6 +120,19 @@ group_setup(void **state)
 	p = harness_strdupf("%s/web/sub/index.html", wdir);
 	harness_write_file(p, "<!doctype html><title>sub</title>\n");
 	free(p);
+	p = harness_strdupf("%s/web/shared/partials/nav.html", wdir);
+	harness_write_file(p, "<nav><a data-nav=\"one\">1</a><a data-nav=\"two\">2</a></nav>\n");
+	free(p);
+	p = harness_strdupf("%s/web/inc.html", wdir);
+	harness_write_file(p, "<!doctype html><title>inc</title>\n"
+	    "<!--#include partial=\"nav\" current=\"two\" -->\n<main>x</main>\n");
+	free(p);
+	p = harness_strdupf("%s/web/inc-bad.html", wdir);
+	harness_write_file(p, "<!doctype html><!--#include partial=\"../../secret\" -->\n");
+	free(p);
+	p = harness_strdupf("%s/web/inc-missing.html", wdir);
+	harness_write_file(p, "<!doctype html><!--#include partial=\"gone\" -->\n");
+	free(p);
 	p = harness_strdupf("%s/web/.git/config", wdir);
 	harness_write_file(p, "TOPSECRET git config\n");
 	free(p);
@@ -610,6 +623,77 @@ test_static_types_and_caching(void **state)
 	    (const char *const[]){ "POST", NULL });
 	http_res_free(r);
 	free(etag);
+}
+
+/* Pages made of shared partials: expanded once, revalidated with their
+ * partials, broken includes refused; with and without the memory cache. */
+static void
+check_includes(struct srv *s, const char *partial_text)
+{
+	struct http_res *r;
+	char *etag;
+
+	r = http_get(s, "/inc.html");
+	assert_int_equal(r->status, 200);
+	assert_non_null(strstr(r->body, "<title>inc</title>"));
+	assert_null(strstr(r->body, "<!--#include"));
+	assert_non_null(strstr(r->body, partial_text));
+	assert_non_null(strstr(r->body, "data-nav=\"two\" aria-current=\"page\">"));
+	assert_null(strstr(r->body, "data-nav=\"one\" aria-current"));
+	assert_non_null(http_header(r, "Last-Modified"));
+	etag = harness_strdupf("If-None-Match: %s", http_header(r, "ETag"));
+	http_res_free(r);
+	r = http_req(s, "GET", "/inc.html", (const char *const[]){ etag, NULL }, NULL);
+	assert_int_equal(r->status, 304);
+	http_res_free(r);
+	free(etag);
+
+	for (size_t i = 0; i < 2; i++) {
+		r = http_get(s, i == 0 ? "/inc-bad.html" : "/inc-missing.html");
+		assert_problem(r, 500, "internal");
+		assert_null(strstr(r->body, "TOPSECRET"));
+		http_res_free(r);
+	}
+}
+
+static void
+test_static_includes(void **state)
+{
+	char *nav = harness_strdupf("%s/web/shared/partials/nav.html", wdir);
+	char *root = harness_strdupf("%s/web", wdir);
+	struct http_res *r;
+	struct srv *nocache;
+	char *etag0;
+	int seen = 0;
+
+	(void)state;
+	check_includes(w, ">1</a>");
+	r = http_get(w, "/inc.html");
+	etag0 = strdup(http_header(r, "ETag"));
+	http_res_free(r);
+
+	/* An edit of the partial shows on the page within about a second. */
+	harness_write_file(nav, "<nav><a data-nav=\"one\">Một</a><a data-nav=\"two\">Hai</a>"
+	    "<a data-nav=\"three\">Ba</a></nav>\n");
+	for (int i = 0; i < 50 && !seen; i++) {
+		r = http_get(w, "/inc.html");
+		assert_int_equal(r->status, 200);
+		seen = strstr(r->body, ">Ba</a>") != NULL;
+		if (seen)
+			assert_string_not_equal(http_header(r, "ETag"), etag0);
+		http_res_free(r);
+		if (!seen)
+			usleep(100 * 1000);
+	}
+	assert_true(seen);
+
+	nocache = srv_start((const char *const[]){ "--web", root, "--static_cache_bytes", "0",
+	    NULL });
+	check_includes(nocache, ">Ba</a>");
+	srv_stop(nocache);
+	free(etag0);
+	free(root);
+	free(nav);
 }
 
 /* The project's own web/ (written by the UI engineers): / is its home page. */
@@ -1654,6 +1738,7 @@ main(void)
 		cmocka_unit_test(test_head),
 		cmocka_unit_test(test_keep_alive),
 		cmocka_unit_test(test_static_types_and_caching),
+		cmocka_unit_test(test_static_includes),
 		cmocka_unit_test(test_static_real_web),
 		cmocka_unit_test(test_static_no_escape),
 		cmocka_unit_test(test_settings_roundtrip),
