@@ -199,6 +199,30 @@ describe('home page', { concurrency: 1 }, () => {
     }
   });
 
+  it('leads to the apply-online page, which marks its own link and passes axe', T, async () => {
+    const { context, page, assertClean } = await newPage(browser);
+    try {
+      await page.goto(`${server.url}/`);
+      const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+      await nav.getByRole('link', { name: 'Nộp hồ sơ trực tuyến' }).click();
+      await page.waitForURL(/\/portal\/submit\.html$/);
+      assert.equal(await page.locator('h1').innerText(), 'Nộp hồ sơ trực tuyến');
+      // The shared header was included by the server with this page's link current.
+      const current = page.locator('.site-nav a[aria-current="page"]');
+      assert.equal(await current.count(), 1);
+      assert.equal(await current.getAttribute('href'), '/portal/submit.html');
+      assert.equal(await page.locator('a[href="/portal/procedures.html?online_level=4"]').count(), 1);
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Apply online' }).waitFor();
+      // The shared header's labels are translated too (the menu may be folded).
+      assert.equal((await page.locator('.site-nav a[href="/portal/calendar.html"]').textContent()).trim(), 'Working calendar');
+      assertClean('apply-online page');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the server stops cleanly on SIGTERM', T, async () => {
     await browser.close();
     browser = null;

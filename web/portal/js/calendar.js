@@ -12,7 +12,6 @@ extend({
   vi: {
     'cal.doc_title': 'Lịch làm việc, ngày nghỉ lễ — motcua',
     'cal.meta_description': 'Lịch dương lịch kèm âm lịch, các ngày nghỉ lễ, Tết, nghỉ bù và ngày làm bù dùng để tính hạn giải quyết hồ sơ.',
-    'cal.nav': 'Lịch làm việc',
     'cal.title': 'Lịch làm việc, ngày nghỉ lễ',
     'cal.lead': 'Ngày dương lịch kèm ngày âm lịch, các ngày nghỉ lễ, Tết, nghỉ bù, nghỉ hoán đổi và ngày làm bù theo thông báo của năm. Hạn giải quyết hồ sơ được tính theo đúng lịch này.',
     'cal.loading': 'Đang tải…',
@@ -46,7 +45,6 @@ extend({
   en: {
     'cal.doc_title': 'Working days and public holidays — motcua',
     'cal.meta_description': 'Solar and lunar calendar with public holidays, Tết, days off in lieu and make-up working days used to compute dossier deadlines.',
-    'cal.nav': 'Working calendar',
     'cal.title': 'Working days and public holidays',
     'cal.lead': 'Solar dates with their lunar dates, public holidays, Tết, days off in lieu, swapped days and make-up working days as the year’s notice sets them. Dossier deadlines are computed with exactly this calendar.',
     'cal.loading': 'Loading…',

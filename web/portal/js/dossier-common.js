@@ -25,9 +25,6 @@ export const ACTIONS = [
 
 extend({
   vi: {
-    'nav.dossiers': 'Hồ sơ cần xử lý',
-    'nav.reception': 'Tiếp nhận hồ sơ',
-    'cal.nav': 'Lịch làm việc',
     'dossier.card.reception_text': 'Kiểm tra hồ sơ tại quầy, cấp mã hồ sơ và hẹn ngày trả kết quả; in Giấy tiếp nhận (Mẫu 01), phiếu hướng dẫn bổ sung (Mẫu 02) hoặc phiếu từ chối (Mẫu 03).',
     'dossier.card.queue_text': 'Hồ sơ trong phạm vi của bạn, quá hạn và sắp đến hạn lên trước. Mở hồ sơ để xem quá trình giải quyết, chuyển bước, phê duyệt, trả kết quả.',
     'staff.breadcrumb': 'Vị trí trang',
@@ -72,9 +69,6 @@ extend({
     'dossier.role.clerk': 'Văn thư',
   },
   en: {
-    'nav.dossiers': 'Work queue',
-    'nav.reception': 'Receive a dossier',
-    'cal.nav': 'Working calendar',
     'dossier.card.reception_text': 'Check a dossier at the desk, issue its code and the due date; print the receipt (Form 01), the supplement request (Form 02) or the refusal (Form 03).',
     'dossier.card.queue_text': 'Dossiers within your scope, overdue and due-soon ones first. Open one to follow its progress, forward it, approve it, return the result.',
     'staff.breadcrumb': 'You are here',

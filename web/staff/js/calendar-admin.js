@@ -14,7 +14,6 @@ import { can, requireSession } from './staff.js';
 extend({
   vi: {
     'cala.doc_title': 'Lịch ngày nghỉ — motcua',
-    'cala.nav': 'Lịch ngày nghỉ',
     'cala.breadcrumb': 'Vị trí trang',
     'cala.title': 'Lịch ngày nghỉ, ngày làm bù',
     'cala.lead': 'Bảng ngày nghỉ lễ, Tết, nghỉ bù và ngày làm bù của từng năm theo thông báo của cơ quan có thẩm quyền. Bảng đã lưu được áp dụng ngay để tính hạn giải quyết hồ sơ; mọi thay đổi được ghi vào nhật ký kiểm toán.',
@@ -56,7 +55,6 @@ extend({
   },
   en: {
     'cala.doc_title': 'Holiday calendar — motcua',
-    'cala.nav': 'Holiday calendar',
     'cala.breadcrumb': 'You are here',
     'cala.title': 'Holidays and make-up working days',
     'cala.lead': 'Each year’s table of public holidays, Tết, days off in lieu and make-up working days, as the competent authority announced them. A saved table applies at once to dossier deadlines; every change is written to the audit log.',

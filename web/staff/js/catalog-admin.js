@@ -16,7 +16,6 @@ extend({
   vi: {
     'staff.breadcrumb': 'Vị trí trang',
     'catadm.doc_title': 'Quản trị bộ thủ tục — motcua',
-    'catadm.nav': 'Bộ thủ tục hành chính',
     'catadm.title': 'Quản trị bộ thủ tục hành chính',
     'catadm.lead': 'Sửa thủ tục bằng cách công bố phiên bản mới có ngày hiệu lực và quyết định công bố; phiên bản cũ giữ nguyên cho các hồ sơ đã tiếp nhận. Mọi thay đổi được ghi vào nhật ký kiểm toán.',
     'catadm.share_title': 'Tỷ lệ thủ tục cung cấp trực tuyến mức độ 3, 4',
@@ -109,7 +108,6 @@ extend({
   en: {
     'staff.breadcrumb': 'You are here',
     'catadm.doc_title': 'Procedure catalogue administration — motcua',
-    'catadm.nav': 'Procedure catalogue',
     'catadm.title': 'Procedure catalogue administration',
     'catadm.lead': 'Change a procedure by publishing a new version with its effective date and publishing decision; the old version stays for the dossiers received under it. Every change is audited.',
     'catadm.share_title': 'Share of procedures online at level 3/4',
