@@ -4,10 +4,14 @@
 // card" (lt-khai-sinh): the reception page answers "incomplete" for the
 // whole group and prints Mẫu 02 naming the component whose documents are
 // missing; the staff dossier page withdraws the whole application at the
-// applicant's request, and every agency's part stops with it.
+// applicant's request, and every agency's part stops with it; the apology
+// page prints the group's one Mẫu 04 naming the late agency (two servers on
+// one database, their clocks three working days apart).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll } from './lib/harness.mjs';
@@ -66,6 +70,90 @@ describe('interlinked dossiers at the desk', { concurrency: 1 }, () => {
   after(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  /** A server on the database `db` with its clock at `now`. */
+  async function serverAt(db, now) {
+    const saved = process.env.MOTCUA_DB_URL;
+    process.env.MOTCUA_DB_URL = db;
+    try {
+      return await startServer({ args: ['--data', DATA], env: { MOTCUA_NOW: now } });
+    } finally {
+      if (saved === undefined) delete process.env.MOTCUA_DB_URL;
+      else process.env.MOTCUA_DB_URL = saved;
+    }
+  }
+
+  /** POST /api/v1/<p> as mc.tiepnhan through context's request API. */
+  async function post(context, base, p, data, status) {
+    const login = await context.request.post(`${base}/api/v1/auth/login`,
+      { data: { username: 'mc.tiepnhan', password: PW } });
+    assert.equal(login.status(), 200);
+    const { csrf_token: csrf } = await login.json();
+    const r = await context.request.post(`${base}/api/v1/${p}`, { headers: { 'X-CSRF-Token': csrf }, data });
+    const body = await r.json();
+    assert.equal(r.status(), status, `POST ${p}: ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  it('prints the group\'s one Mẫu 04 naming the late agency', T, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'motcua-e2e-apology-'));
+    const db = process.env.MOTCUA_DB_URL || `sqlite:${dir}/t.db`;
+    let early;
+    let late;
+    try {
+      early = await serverAt(db, '2026-03-16T09:00:00+07:00');
+      await motcua(['seed', '--db', db, '--data', DATA]);
+      await motcua(['user', 'add', '--username', 'mc.tiepnhan', '--role', 'receiver', '--agency', DESK,
+        '--name', 'Cán Bộ Một Cửa', '--db', db], `${PW}\n`).catch(() => {}); // already there on a shared PostgreSQL
+      let ctx = await browser.newContext();
+      const bundle = await post(ctx, early.url, 'dossiers', {
+        procedure_code: 'lt-khai-sinh',
+        channel: 'counter',
+        applicant: { name: 'Lý Thị Chờ Lâu', address: 'Tổ 5, phường Tân Phong' },
+        documents: [{ name: 'Tờ khai đăng ký khai sinh', originals: 1, copies: 0 }],
+      }, 201);
+      await ctx.close();
+      await early.stop();
+      early = null;
+
+      // Three working days later the birth registration (one day) is late.
+      late = await serverAt(db, '2026-03-19T09:00:00+07:00');
+      ctx = await browser.newContext();
+      const d = await (await ctx.request.post(`${late.url}/api/v1/auth/login`,
+        { data: { username: 'mc.tiepnhan', password: PW } })).json();
+      assert.ok(d.csrf_token);
+      const cur = await (await ctx.request.get(`${late.url}/api/v1/dossiers/${encodeURIComponent(bundle.code)}`)).json();
+      const done = await post(ctx, late.url, `dossiers/${encodeURIComponent(bundle.code)}/actions`, {
+        action: 'apologize', version: cur.version, reason: 'Chưa xác minh xong thông tin khai sinh',
+        new_due_at: '2026-03-27T16:00:00+07:00',
+      }, 200);
+      assert.equal(done.apology.late[0].component, 'khai-sinh');
+      await ctx.close();
+
+      const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+      try {
+        const next = `/staff/apology.html?code=${encodeURIComponent(bundle.code)}`;
+        await page.goto(`${late.url}/staff/login.html?${new URLSearchParams({ next })}`);
+        await page.getByLabel('Tên đăng nhập').fill('mc.tiepnhan');
+        await page.getByLabel('Mật khẩu').fill(PW);
+        await page.getByRole('button', { name: 'Đăng nhập' }).click();
+        const slip = page.locator('#ap-slip .receipt[data-form="04"]');
+        await slip.waitFor();
+        assert.match(await slip.innerText(), /PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ/);
+        assert.match(await slip.innerText(), /Liên thông đăng ký khai sinh/);
+        assert.match(await slip.locator('[data-apology-late]').innerText(), /Cơ quan giải quyết chậm: .*\(Đăng ký khai sinh\)/);
+        assert.match(await slip.locator('[data-apology-new-due]').innerText(), /27\/03\/2026/);
+        await checkA11y(page);
+        assertClean('bundle apology slip');
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await early?.stop();
+      await late?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers "incomplete" for a whole group with Mẫu 02 naming the component', T, async () => {
