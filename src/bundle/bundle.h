@@ -102,6 +102,19 @@ int bundle_check_action(struct dossier_ctx *x, const struct dossier *d, int acti
 /* After an action on d (in its transaction, after its history row):
  * start successors, settle the parent, recompute its due time. */
 enum db_rc bundle_after_action(struct dossier_ctx *x, struct dossier *d);
+/* The Mẫu 02 items (normalised by dossier_missing_parse) of a supplement
+ * request on d (NULL: a dossier being received that is no bundle): for a
+ * bundle dossier each item is attributed to its component (the one it
+ * names in `component`, or the component whose procedure lists a document
+ * of that name) and gets `component_name`; for any other dossier an item
+ * naming a component is refused.  0, or -1 with a 422 in err. */
+int bundle_missing_check(struct dossier_ctx *x, const struct dossier *d, void *items,
+    struct dossier_err *err);
+/* The apology (Mẫu 04) of d: for a bundle dossier, add "late" (the
+ * components late by the clock, their agencies) to the history detail,
+ * or -1 with a 422 in err when none is late.  Other dossiers: 0. */
+int bundle_apology_late(struct dossier_ctx *x, const struct dossier *d, void *detail,
+    struct dossier_err *err);
 /* Add the bundle members of d's JSON: "kind", and "components" of a
  * bundle dossier or "bundle" of a component (public = no codes, steps,
  * officers or outputs). */

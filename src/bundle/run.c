@@ -157,7 +157,7 @@ role_of(struct dossier_ctx *x, int64_t id, struct role *r)
 /* A component dossier as the parent sees it. */
 struct member {
 	int64_t id, seq, started_at, received_at, legal_due_at, due_at, finished_at, version;
-	int64_t step, agency_id, returned_at;
+	int64_t step, agency_id, returned_at, apologized_at;
 	const char *code, *result_class, *agency_code, *agency_name, *proc_code, *proc_name;
 	const char *step_name, *step_unit, *reason;
 	enum dossier_status status;
@@ -207,6 +207,7 @@ members_load(struct dossier_ctx *x, int64_t parent_id, struct members *ms)
 		m->agency_id = db_res_int(res, 18);
 		m->reason = dossier_strdup(x, db_res_text(res, 19));
 		m->returned_at = db_res_int(res, 20);
+		m->apologized_at = db_res_int(res, 21);
 		if (seq > ms->n)
 			ms->n = (int)seq;
 	}
@@ -332,10 +333,13 @@ start_component(struct dossier_ctx *x, const struct dossier *pd, const struct bu
 	return rc;
 }
 
-/* Stop an open component when the bundle ends without it. */
+/* Close an open component when the bundle ends without it: `stop` (to
+ * DS_STOPPED) when another component ended it or the desk refused the
+ * application, `withdraw` (to DS_WITHDRAWN) when the applicant withdrew
+ * the whole application.  A started external one gets `bundle.cancel`. */
 static enum db_rc
-stop_component(struct dossier_ctx *x, const struct bundle_def *b, const struct member *m,
-    const char *reason)
+close_component(struct dossier_ctx *x, const struct bundle_def *b, const struct member *m,
+    const char *reason, enum dossier_status to, const char *action)
 {
 	struct dossier d;
 	enum dossier_status from;
@@ -355,7 +359,7 @@ stop_component(struct dossier_ctx *x, const struct bundle_def *b, const struct m
 	d.hand.to_user_name = "";
 	if (d.step >= 1 && (rc = dossier_step_finish(x, &d, x->now)) != DB_OK)
 		return rc;
-	d.status = DS_STOPPED;
+	d.status = to;
 	d.closed_at = x->now;
 	d.assignee_id = 0;
 	d.reason = reason;
@@ -363,13 +367,37 @@ stop_component(struct dossier_ctx *x, const struct bundle_def *b, const struct m
 	d.updated_at = x->now;
 	d.queue_key = dossier_queue_key(&d);
 	if ((rc = dossier_save(x, &d)) != DB_OK ||
-	    (rc = dossier_record(x, &d, "stop", from, "")) != DB_OK)
+	    (rc = dossier_record(x, &d, action, from, "")) != DB_OK)
 		return rc;
 	if (b->c[m->seq - 1].external[0] != '\0' && m->started_at != 0)
 		rc = dossier_outbox(x, &d, "bundle.cancel", json_pack("{s:I, s:s, s:s}",
 		    "component_id", (json_int_t)d.id, "external", b->c[m->seq - 1].external,
 		    "reason", reason));
 	return rc;
+}
+
+static enum db_rc
+stop_component(struct dossier_ctx *x, const struct bundle_def *b, const struct member *m,
+    const char *reason)
+{
+	return close_component(x, b, m, reason, DS_STOPPED, "stop");
+}
+
+/* The definition a bundle dossier was received with: through its
+ * components, or (a parent refused at reception has none) by the group's
+ * code it carries as its procedure code — definitions are written once, so
+ * the code names the same process for ever. */
+static enum db_rc
+parent_def_load(struct dossier_ctx *x, const struct dossier *pd, struct bundle_def *b)
+{
+	int64_t bid = 0;
+	enum db_rc rc;
+
+	memset(b, 0, sizeof(*b));
+	if ((rc = db_scalar_int(x->c, STMT_BUN_PARENT_BUNDLE, (struct db_param[]){
+	    DB_INT(pd->id) }, 1, &bid)) != DB_OK && rc != DB_NOTFOUND)
+		return rc;
+	return bundle_def_load(x, bid, bid ? NULL : pd->procedure_code, b);
 }
 
 /* ---- the parent ------------------------------------------------------------------ */
@@ -421,7 +449,8 @@ projection(struct dossier_ctx *x, const struct dossier *pd, const struct bundle_
 			if (calendar_due(x->cal, x->now, unit_of(b->unit), (int)v->share, 1440, &due) == 0)
 				end[k] = due;
 		} else if (m->started_at != 0)
-			end[k] = m->legal_due_at;
+			/* Its agency's own apology (Mẫu 04 of the component) moves it. */
+			end[k] = m->due_at > m->legal_due_at ? m->due_at : m->legal_due_at;
 		else {
 			for (int a = 0; a < v->nafter; a++) {
 				if (end[v->after[a]] > start)
@@ -463,32 +492,34 @@ settle(struct dossier_ctx *x, int64_t parent_id, const char *parent_code)
 	struct dossier pd;
 	struct bundle_def b;
 	struct members ms;
-	int64_t bid = 0, due, tdue;
+	int64_t due, tdue, due_at;
 	int all_ready = 1, rejected = -1, stopped = -1;
 	enum dossier_status from;
 	enum db_rc rc;
 	int changed = 0;
 
+	memset(&b, 0, sizeof(b));
 	if ((rc = dossier_load(x, parent_code, &pd)) != DB_OK)
 		return rc;
-	if ((rc = db_scalar_int(x->c, STMT_BUN_PARENT_BUNDLE, (struct db_param[]){
-	    DB_INT(parent_id) }, 1, &bid)) != DB_OK)
-		return rc;
-	if ((rc = bundle_def_load(x, bid, NULL, &b)) != DB_OK)
+	/* Only a parent the desk has received runs its components: an online
+	 * submission, or one awaiting the applicant's supplement at reception,
+	 * waits for the desk's receive / supplement (docs/BUNDLE.md §3). */
+	if (pd.status != DS_RECEIVED || pd.received_at == 0)
+		return DB_OK;
+	if ((rc = parent_def_load(x, &pd, &b)) != DB_OK)
 		return rc;
 	if ((rc = members_load(x, parent_id, &ms)) != DB_OK)
 		goto out;
 	/* Start every waiting component whose predecessors all have results. */
-	if (!dossier_status_terminal(pd.status))
-		for (int i = 0; i < b.n && i < ms.n; i++) {
-			const struct bundle_node *v = &b.g.node[i];
-			int go = ms.m[i].started_at == 0 && ms.m[i].status == DS_SUBMITTED;
+	for (int i = 0; i < b.n && i < ms.n; i++) {
+		const struct bundle_node *v = &b.g.node[i];
+		int go = ms.m[i].started_at == 0 && ms.m[i].status == DS_SUBMITTED;
 
-			for (int a = 0; go && a < v->nafter; a++)
-				go = ready(ms.m[v->after[a]].status);
-			if (go && (rc = start_component(x, &pd, &b, &ms.m[i])) != DB_OK)
-				goto out;
-		}
+		for (int a = 0; go && a < v->nafter; a++)
+			go = ready(ms.m[v->after[a]].status);
+		if (go && (rc = start_component(x, &pd, &b, &ms.m[i])) != DB_OK)
+			goto out;
+	}
 	if ((rc = members_load(x, parent_id, &ms)) != DB_OK)
 		goto out;
 	for (int i = 0; i < ms.n; i++) {
@@ -563,11 +594,14 @@ settle(struct dossier_ctx *x, int64_t parent_id, const char *parent_code)
 	due = projection(x, &pd, &b, &ms);
 	if (tdue > due)
 		due = tdue;
-	if (due != 0 && due != pd.legal_due_at) {
+	/* After the parent's apology (Mẫu 04) the applicant holds its new
+	 * date: the due time shown moves only when the projection passes it. */
+	due_at = pd.apologized_at != 0 && pd.due_at > due ? pd.due_at : due;
+	if (due != 0 && (due != pd.legal_due_at || due_at != pd.due_at)) {
 		if ((rc = claim(x, &pd)) != DB_OK)
 			goto out;
 		pd.legal_due_at = due;
-		pd.due_at = due;
+		pd.due_at = due_at;
 		pd.due_soon_at = 0;
 		pd.overdue_at = 0;
 		pd.updated_at = x->now;
@@ -622,6 +656,38 @@ return_members(struct dossier_ctx *x, const struct dossier *pd)
 	return DB_OK;
 }
 
+/* The parent ended as a whole — withdrawn at the applicant's request
+ * (Decree 61 Art. 19: every agency's part goes with it) or refused at
+ * reception — so every open component ends with it, in the same
+ * transaction: withdrawn, or stopped when the desk refused. */
+static enum db_rc
+close_members(struct dossier_ctx *x, const struct dossier *pd)
+{
+	struct bundle_def b;
+	struct members ms;
+	enum db_rc rc;
+	int withdraw = pd->status == DS_WITHDRAWN;
+	const char *why;
+
+	if ((rc = parent_def_load(x, pd, &b)) != DB_OK)
+		return rc;
+	if ((rc = members_load(x, pd->id, &ms)) != DB_OK)
+		goto out;
+	why = arena_printf(x->arena, withdraw ? "Người nộp rút hồ sơ liên thông %s: %s" :
+	    "Hồ sơ liên thông %s bị từ chối tiếp nhận: %s", pd->code, pd->reason ? pd->reason : "");
+	if (why == NULL) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	for (int i = 0; i < ms.n && i < b.n; i++)
+		if (ms.m[i].id != 0 && (rc = close_component(x, &b, &ms.m[i], why,
+		    withdraw ? DS_WITHDRAWN : DS_STOPPED, withdraw ? "withdraw" : "stop")) != DB_OK)
+			goto out;
+out:
+	bundle_def_free(&b);
+	return rc;
+}
+
 enum db_rc
 bundle_after_action(struct dossier_ctx *x, struct dossier *d)
 {
@@ -632,7 +698,19 @@ bundle_after_action(struct dossier_ctx *x, struct dossier *d)
 	if ((rc = role_of(&s, d->id, &r)) != DB_OK || r.kind == BK_SINGLE)
 		return rc;
 	if (r.kind == BK_BUNDLE)
-		return d->status == DS_RETURNED ? return_members(&s, d) : DB_OK;
+		switch (d->status) {
+		case DS_RETURNED:
+			return return_members(&s, d);
+		case DS_RECEIVED:
+			/* The desk received it (online, or complete after a Mẫu 02),
+			 * or apologised: start what may start, recompute the due time. */
+			return settle(&s, d->id, d->code);
+		case DS_WITHDRAWN:
+		case DS_REFUSED:
+			return close_members(&s, d);
+		default:
+			return DB_OK;
+		}
 	return settle(&s, r.parent_id, r.parent_code);
 }
 
@@ -656,12 +734,28 @@ bundle_check_action(struct dossier_ctx *x, const struct dossier *d, int action,
 	if (r.kind == BK_SINGLE)
 		return 0;
 	if (r.kind == BK_BUNDLE) {
-		if (action == DA_RETURN_RESULT)
+		/* The desk's part of the application as a whole: its reception
+		 * (receive, Mẫu 02, Mẫu 03, the supplement), the applicant's
+		 * withdrawal, the one apology (Mẫu 04) and the hand-over; the
+		 * transition table says from which status. */
+		switch (action) {
+		case DA_RETURN_RESULT:
+		case DA_RECEIVE:
+		case DA_REQUEST_SUPPLEMENT:
+		case DA_REFUSE:
+		case DA_SUPPLEMENT:
+		case DA_WITHDRAW:
+		case DA_APOLOGIZE:
 			return 0;
+		default:
+			break;
+		}
 		dossier_err_set(err, PROB_UNPROCESSABLE, "Hồ sơ liên thông được giải quyết qua từng "
-		    "hồ sơ thành phần của các cơ quan; tại hồ sơ này chỉ trả kết quả khi mọi thành "
-		    "phần đã có kết quả.", "An interlinked dossier is handled through its component "
-		    "dossiers; here the result is only handed over once every component has one.");
+		    "hồ sơ thành phần của các cơ quan; tại hồ sơ này Bộ phận Một cửa chỉ tiếp nhận, "
+		    "yêu cầu bổ sung, từ chối tiếp nhận, rút hồ sơ theo đề nghị của người nộp, xin lỗi "
+		    "hẹn lại và trả kết quả.", "An interlinked dossier is handled through its "
+		    "component dossiers; here the desk only receives, requests a supplement, refuses, "
+		    "withdraws at the applicant's request, apologises and hands the result over.");
 		return -1;
 	}
 	if (r.started_at == 0) {
@@ -719,6 +813,35 @@ time_or_null(int64_t t)
 	return dossier_time_json(t);
 }
 
+/* The parent's Mẫu 04: the late components' agencies named when it was
+ * given (the history row of `apologize`), and the due time the applicant
+ * held before it (the parent's legal due time follows the projection, so
+ * the apology's own record of it is the one to print). */
+static void
+apology_extend(struct dossier_ctx *x, json_t *o)
+{
+	json_t *ap = json_object_get(o, "apology"), *h, *det = NULL, *prev;
+	size_t i;
+	int64_t t = 0;
+
+	if (!json_is_object(ap))
+		return;
+	json_array_foreach(json_object_get(o, "history"), i, h)
+		if (json_is_string(json_object_get(h, "action")) &&
+		    strcmp(json_string_value(json_object_get(h, "action")), "apologize") == 0)
+			det = json_object_get(h, "detail");
+	if (det == NULL)
+		return;
+	json_object_set(ap, "late", json_is_array(json_object_get(det, "late")) ?
+	    json_object_get(det, "late") : json_array());
+	prev = json_object_get(det, "previous_due_at");
+	if (json_is_string(prev) && time_parse_iso(json_string_value(prev), &t) == 0) {
+		json_object_set(ap, "original_due_at", prev);
+		json_object_set_new(ap, "original_due_at_text",
+		    json_string(dossier_time_text(x->arena, t)));
+	}
+}
+
 enum db_rc
 bundle_json_extend(struct dossier_ctx *x, const struct dossier *d, void *op, int public)
 {
@@ -728,7 +851,6 @@ bundle_json_extend(struct dossier_ctx *x, const struct dossier *d, void *op, int
 	struct members ms;
 	struct role r;
 	enum db_rc rc;
-	int64_t bid = 0;
 
 	if ((rc = role_of(&s, d->id, &r)) != DB_OK)
 		return rc;
@@ -748,8 +870,7 @@ bundle_json_extend(struct dossier_ctx *x, const struct dossier *d, void *op, int
 		bundle_def_free(&b);
 		return DB_OK;
 	}
-	if ((rc = db_scalar_int(s.c, STMT_BUN_PARENT_BUNDLE, (struct db_param[]){ DB_INT(d->id) },
-	    1, &bid)) != DB_OK || (rc = bundle_def_load(&s, bid, NULL, &b)) != DB_OK)
+	if ((rc = parent_def_load(&s, d, &b)) != DB_OK)
 		return rc;
 	if ((rc = members_load(&s, d->id, &ms)) != DB_OK)
 		goto out;
@@ -804,6 +925,7 @@ bundle_json_extend(struct dossier_ctx *x, const struct dossier *d, void *op, int
 			json_object_set_new(o, "outputs", vals);
 		else
 			json_decref(vals);
+		apology_extend(x, o);
 	}
 out:
 	bundle_def_free(&b);
@@ -851,6 +973,7 @@ agency_resolve(struct dossier_ctx *x, const char *spec, int64_t desk, int64_t *i
 /* What reception resolved for one component. */
 struct plan {
 	int64_t proc_id, version_id, version, limit_proc, cutoff;
+	int ch_counter, ch_post, ch_online;
 	const char *proc_code, *proc_name;
 	struct agency_row ag;
 	struct dossier_step *steps;
@@ -901,9 +1024,13 @@ desk_competent(struct dossier_ctx *x, int64_t version_id, int64_t desk, const ch
 	return DB_OK;
 }
 
+/* Resolve component i for reception at desk: the version in force, the
+ * desk's competence, the agency, the steps.  lite = the version alone (a
+ * refusal at reception needs no competence: Mẫu 03 is its answer). */
 static enum db_rc
 plan_component(struct dossier_ctx *x, const struct bundle_def *b, int i, int64_t desk,
-    const char *desk_tier, const char *date, struct plan *p, struct dossier_err *err)
+    const char *desk_tier, const char *date, int lite, struct plan *p,
+    struct dossier_err *err)
 {
 	const struct bundle_comp *c = &b->c[i];
 	struct db_res *res = NULL;
@@ -922,6 +1049,9 @@ plan_component(struct dossier_ctx *x, const struct bundle_def *b, int i, int64_t
 		p->proc_code = dossier_strdup(x, db_res_text(res, 3));
 		p->proc_name = dossier_strdup(x, db_res_text(res, 4));
 		p->cutoff = db_res_int(res, 7);
+		p->ch_counter = (int)db_res_int(res, 8);
+		p->ch_post = (int)db_res_int(res, 9);
+		p->ch_online = (int)db_res_int(res, 10);
 		levels[0] = (int)db_res_int(res, 11);
 		levels[1] = (int)db_res_int(res, 12);
 		levels[2] = (int)db_res_int(res, 13);
@@ -937,6 +1067,8 @@ plan_component(struct dossier_ctx *x, const struct bundle_def *b, int i, int64_t
 		    "force on %s.", c->procedure, c->key, date, c->procedure, c->key, date);
 		return DB_CONSTRAINT;
 	}
+	if (lite)
+		return DB_OK;
 	if (strcmp(c->agency, "desk") == 0) {
 		if ((rc = desk_competent(x, p->version_id, desk, desk_tier, levels, &ok)) != DB_OK)
 			return rc;
@@ -1097,11 +1229,180 @@ fail:
 	return -1;
 }
 
+/* Attribute each Mẫu 02 item ({name, reason[, component]}, normalised by
+ * dossier_missing_parse) of a bundle to its component: the one it names
+ * (which must be a key of b), or else the first component whose procedure
+ * (the version in force today) lists a document of that name.  The item
+ * then carries `component` and `component_name`, so the slip says whose
+ * documents are missing; an item matching none concerns the whole
+ * application.  0, or -1 with the bad items named in err. */
+static int
+missing_attribute(struct dossier_ctx *x, const struct bundle_def *b, json_t *items,
+    struct dossier_err *err)
+{
+	json_t *docs[BUNDLE_COMPONENTS_MAX] = { NULL }, *it;
+	char date[16];
+	size_t i, before = err->n;
+	int ret = 0;
+
+	time_format_date(x->now, date);
+	json_array_foreach(items, i, it) {
+		const char *ck = json_string_value(json_object_get(it, "component"));
+		const char *name = json_string_value(json_object_get(it, "name"));
+		int k = -1;
+
+		for (int j = 0; ck != NULL && j < b->n && k < 0; j++)
+			if (strcmp(b->c[j].key, ck) == 0)
+				k = j;
+		if (ck != NULL && k < 0) {
+			dossier_err_param(err, arena_printf(x->arena, "missing[%zu].component", i),
+			    "Nhóm liên thông %s không có thủ tục thành phần \"%s\".", "Interlinked "
+			    "group %s has no component \"%s\".", b->code, ck, b->code, ck);
+			continue;
+		}
+		for (int j = 0; ck == NULL && name != NULL && j < b->n && k < 0; j++) {
+			json_t *d;
+			size_t n;
+
+			if (docs[j] == NULL) {
+				struct db_res *res = NULL;
+				int r;
+
+				docs[j] = json_array();
+				if (db_exec(x->c, STMT_BUN_PROC_DOCS, (struct db_param[]){
+				    DB_TEXT(b->c[j].procedure), DB_TEXT(date) }, 2, &res) != DB_OK) {
+					ret = -1;
+					goto out;
+				}
+				while ((r = db_res_next(res)) == 1)
+					json_array_append_new(docs[j], json_string(db_res_text(res, 0)));
+				db_res_free(res);
+				if (r < 0) {
+					ret = -1;
+					goto out;
+				}
+			}
+			json_array_foreach(docs[j], n, d)
+				if (strcmp(json_string_value(d), name) == 0) {
+					k = j;
+					break;
+				}
+		}
+		if (k >= 0) {
+			json_object_set_new(it, "component", json_string(b->c[k].key));
+			json_object_set_new(it, "component_name", json_string(b->c[k].name));
+		}
+	}
+out:
+	for (int j = 0; j < b->n; j++)
+		json_decref(docs[j]);
+	if (ret == -1)
+		dossier_err_set(err, PROB_UNAVAILABLE, "Không đọc được thành phần hồ sơ của các thủ tục.",
+		    "Could not read the components' documents.");
+	return ret == -1 || err->n > before ? -1 : 0;
+}
+
+int
+bundle_missing_check(struct dossier_ctx *x, const struct dossier *d, void *itemsp,
+    struct dossier_err *err)
+{
+	json_t *items = itemsp, *it;
+	struct dossier_ctx s = sys_ctx(x);
+	struct bundle_def b;
+	struct role r;
+	size_t i, before = err->n;
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	if (d != NULL && role_of(&s, d->id, &r) != DB_OK) {
+		dossier_err_set(err, PROB_UNAVAILABLE, "Không đọc được hồ sơ liên thông.",
+		    "Could not read the interlinked dossier.");
+		return -1;
+	}
+	if (r.kind != BK_BUNDLE) {
+		json_array_foreach(items, i, it)
+			if (json_object_get(it, "component") != NULL)
+				dossier_err_param(err, arena_printf(x->arena, "missing[%zu].component", i),
+				    "Chỉ dùng cho hồ sơ liên thông (nhóm thủ tục).", "Only for an "
+				    "interlinked dossier (a group of procedures).");
+		return err->n > before ? -1 : 0;
+	}
+	if (parent_def_load(&s, d, &b) != DB_OK) {
+		bundle_def_free(&b);
+		dossier_err_set(err, PROB_UNAVAILABLE, "Không đọc được quy trình liên thông.",
+		    "Could not read the interlinked process.");
+		return -1;
+	}
+	ret = missing_attribute(&s, &b, items, err);
+	bundle_def_free(&b);
+	return ret;
+}
+
+/* The components late by the clock when the parent apologises (Decree 61
+ * Art. 19.9: the agency at fault is named): finished late, still running
+ * past their own due time, or having apologised for their share. */
+int
+bundle_apology_late(struct dossier_ctx *x, const struct dossier *d, void *detailp,
+    struct dossier_err *err)
+{
+	struct dossier_ctx s = sys_ctx(x);
+	struct bundle_def b;
+	struct members ms;
+	struct role r;
+	json_t *late;
+	int ret = -1;
+
+	if (role_of(&s, d->id, &r) != DB_OK) {
+		dossier_err_set(err, PROB_UNAVAILABLE, "Không đọc được hồ sơ liên thông.",
+		    "Could not read the interlinked dossier.");
+		return -1;
+	}
+	if (r.kind != BK_BUNDLE)
+		return 0;
+	if (parent_def_load(&s, d, &b) != DB_OK || members_load(&s, d->id, &ms) != DB_OK) {
+		bundle_def_free(&b);
+		dossier_err_set(err, PROB_UNAVAILABLE, "Không đọc được hồ sơ liên thông.",
+		    "Could not read the interlinked dossier.");
+		return -1;
+	}
+	late = json_array();
+	for (int i = 0; i < ms.n && i < b.n; i++) {
+		const struct member *m = &ms.m[i];
+		const char *why = strcmp(m->result_class, "late") == 0 ? "finished_late" :
+		    dossier_status_clock_runs(m->status) && m->legal_due_at != 0 &&
+		    x->now > m->legal_due_at ? "overdue" : m->apologized_at != 0 ? "apologized" : NULL;
+
+		if (why != NULL)
+			json_array_append_new(late, json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}",
+			    "component", b.c[i].key, "name", b.c[i].name, "why", why, "agency", "code",
+			    m->agency_code, "name", m->agency_name));
+	}
+	if (json_array_size(late) == 0) {
+		dossier_err_set(err, PROB_UNPROCESSABLE, "Chưa có cơ quan nào giải quyết quá hạn phần "
+		    "việc của mình: Phiếu xin lỗi (Mẫu 04) của hồ sơ liên thông nêu cơ quan làm chậm. "
+		    "Cơ quan thấy sẽ không kịp hạn thì xin lỗi, hẹn lại trên hồ sơ thành phần của mình "
+		    "trước.", "No agency is late with its part: the interlinked dossier's apology "
+		    "(Form 04) names the agency at fault. An agency that will miss its share "
+		    "apologises on its own component dossier first.");
+		json_decref(late);
+		goto out;
+	}
+	json_object_set_new(detailp, "late", late);
+	ret = 0;
+out:
+	bundle_def_free(&b);
+	return ret;
+}
+
 int
 bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const char *body_text,
     struct dossier_answer *ans, struct dossier_err *err)
 {
-	json_t *body = bodyp, *answer = NULL, *receipt = NULL, *pub = NULL;
+	static const char *const onames[DO__MAX] = { "received", "incomplete", "refused",
+		"submitted" };
+	static const char *const oaction[DO__MAX] = { "receive", "request_supplement", "refuse",
+		"submit" };
+	json_t *body = bodyp, *answer = NULL, *receipt = NULL, *missing = NULL;
 	struct bundle_def b;
 	struct plan plans[BUNDLE_COMPONENTS_MAX];
 	struct agency_row desk;
@@ -1109,14 +1410,23 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 	struct dossier_ctx s = sys_ctx(x);
 	char date[16], code[DOSSIER_CODE_LEN + 1], key[DOSSIER_KEY_LEN + 1];
 	struct idem ik = { 0 };
-	const char *outcome = bstr(body, "outcome", "received"), *channel = bstr(body, "channel", "");
-	int order[BUNDLE_COMPONENTS_MAX], cyc, began = 0, ret = -1, k;
+	const char *channel = bstr(body, "channel", ""), *outcome;
+	enum dossier_outcome o;
+	int order[BUNDLE_COMPONENTS_MAX], cyc, began = 0, ret = -1, k, online;
 	enum db_rc rc = DB_OK;
 	char *text = NULL;
 
 	memset(ans, 0, sizeof(*ans));
 	memset(&pd, 0, sizeof(pd));
 	memset(&desk, 0, sizeof(desk));
+	memset(plans, 0, sizeof(plans));
+	/* The body was validated by the dossier slice (intake_parse): an online
+	 * submission has no outcome, the others received / incomplete (with
+	 * `missing`) / refused (with `reason`). */
+	online = strcmp(channel, "online") == 0;
+	outcome = bstr(body, "outcome", online ? "submitted" : "received");
+	o = strcmp(outcome, "incomplete") == 0 ? DO_INCOMPLETE : strcmp(outcome, "refused") == 0 ?
+	    DO_REFUSED : strcmp(outcome, "submitted") == 0 ? DO_SUBMITTED : DO_RECEIVED;
 	if ((rc = bundle_def_load(x, 0, bstr(body, "procedure_code", ""), &b)) != DB_OK)
 		goto db_fail;
 	if (b.n == 0) {
@@ -1125,21 +1435,15 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 		    "(component procedures) yet; it cannot be received.", b.code, b.code);
 		goto out;
 	}
-	if (strcmp(channel, "online") == 0 || strcmp(outcome, "received") != 0) {
-		dossier_err_set(err, PROB_UNPROCESSABLE, "Hồ sơ liên thông chỉ tiếp nhận khi đã đủ "
-		    "(outcome received, tại quầy hoặc qua bưu chính); nếu chưa đủ hãy hướng dẫn bổ sung "
-		    "bằng Mẫu 02 của thủ tục thành phần.", "An interlinked dossier is only received "
-		    "complete (outcome received, at the counter or by post); when it is not, guide the "
-		    "applicant with the component procedure's Mẫu 02.");
-		dossier_err_param(err, "outcome", "Chỉ nhận received.", "Only received.");
-		goto out;
-	}
 	if (x->cal == NULL) {
 		dossier_err_set(err, PROB_UNAVAILABLE, "Lịch làm việc chưa sẵn sàng.",
 		    "The working-day calendar is not loaded.");
 		goto out;
 	}
 	time_format_date(x->now, date);
+	/* The receiving desk is the caller's agency: the official's, or the
+	 * portal token's for an online submission, exactly as for a single
+	 * dossier (docs/BUNDLE.md §3). */
 	if ((rc = dossier_agency_get(x, x->who->agency_id, &desk)) != DB_OK)
 		goto db_fail;
 	if (!catalog_agency_code_valid(desk.code)) {
@@ -1153,12 +1457,30 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 		rc = DB_ERROR;
 		goto db_fail;
 	}
-	for (int i = 0; i < b.n; i++)
-		if ((rc = plan_component(x, &b, i, desk.id, desk.tier, date, &plans[i],
-		    err)) == DB_CONSTRAINT)
+	/* A refusal needs the lead version alone; every other outcome creates
+	 * the components, so every one must resolve from this desk. */
+	for (int i = 0; i < b.n; i++) {
+		if (o == DO_REFUSED && i != order[0])
+			continue;
+		if ((rc = plan_component(x, &b, i, desk.id, desk.tier, date, o == DO_REFUSED,
+		    &plans[i], err)) == DB_CONSTRAINT)
 			goto out;
 		else if (rc != DB_OK)
 			goto db_fail;
+	}
+	if (online)
+		for (int i = 0; i < b.n; i++)
+			if (!plans[i].ch_online) {
+				dossier_err_param(err, "channel", "Thủ tục thành phần %s (%s) không nhận hồ sơ "
+				    "trực tuyến; nhóm liên thông này chỉ nộp tại Bộ phận Một cửa hoặc qua "
+				    "bưu chính.", "Component %s (%s) takes no online applications; this group "
+				    "is submitted at the desk or by post.", b.c[i].name, b.c[i].procedure,
+				    b.c[i].name, b.c[i].procedure);
+				goto out;
+			}
+	if (o == DO_INCOMPLETE && (dossier_missing_parse(json_object_get(body, "missing"),
+	    "missing", &missing, err) == -1 || missing_attribute(x, &b, missing, err) == -1))
+		goto out;
 
 	k = idem_begin(x, "dossier.create", idem_key, body_text, &ik, ans, err);
 	if (k <= 0) {
@@ -1167,13 +1489,14 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 	}
 	began = 1;
 
-	/* The parent: the desk's code, the receipt, the register number. */
+	/* The parent: the desk's code and lookup key; for a complete one the
+	 * receipt and the register number. */
 	if ((rc = code_new(x, &desk, code, key)) != DB_OK)
 		goto db_fail;
 	pd.code = dossier_strdup(x, code);
 	pd.lookup_key = dossier_strdup(x, key);
 	pd.version = 1;
-	pd.status = DS_RECEIVED;
+	pd.status = dossier_outcome_status(o);
 	pd.channel = channel;
 	pd.agency_id = desk.id;
 	pd.agency_code = desk.code;
@@ -1211,22 +1534,60 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 	    (rc = dossier_documents_write(x, pd.id, json_object_get(body, "documents"), x->now)) !=
 	    DB_OK)
 		goto db_fail;
-	if (dossier_clock_start(x, &pd, x->now, err) == -1)
-		goto out;
-	if ((rc = dossier_register_assign(x, &pd)) != DB_OK ||
-	    (rc = dossier_step_start(x, &pd, 1, x->now, pd.receiver_id)) != DB_OK)
-		goto db_fail;
-	pd.assignee_id = pd.receiver_id;
-	pd.hand.to_step = 1;
 	pd.hand.to_unit = desk.name;
-	pd.hand.detail = json_pack("{s:s, s:i}", "bundle", b.code, "components", b.n);
+	switch (o) {
+	case DO_RECEIVED:
+		if (dossier_clock_start(x, &pd, x->now, err) == -1)
+			goto out;
+		if ((rc = dossier_register_assign(x, &pd)) != DB_OK ||
+		    (rc = dossier_step_start(x, &pd, 1, x->now, pd.receiver_id)) != DB_OK)
+			goto db_fail;
+		pd.assignee_id = pd.receiver_id;
+		pd.hand.to_step = 1;
+		pd.hand.detail = json_pack("{s:s, s:i}", "bundle", b.code, "components", b.n);
+		break;
+	case DO_INCOMPLETE:
+		/* Mẫu 02 for the whole application: one list, once, each item
+		 * attributed to its component.  The parent waits; so do the
+		 * components, until the desk takes the complete application
+		 * (`supplement` on the parent). */
+		if ((text = json_dumps(missing, JSON_COMPACT)) == NULL) {
+			rc = DB_ERROR;
+			goto db_fail;
+		}
+		if ((rc = db_exec(x->c, STMT_DOS_SUPP_INSERT, (struct db_param[]){ DB_INT(pd.id),
+		    DB_TEXT("reception"), DB_INT(x->now), pd.receiver_id ? DB_INT(pd.receiver_id) :
+		    DB_NULL, DB_TEXT(dossier_actor_name(x)), DB_TEXT(text), DB_TEXT(pd.note) }, 7,
+		    NULL)) != DB_OK)
+			goto db_fail;
+		free(text);
+		text = NULL;
+		pd.supplement_requests = 1;
+		pd.hand.to_unit = "Người nộp hồ sơ";
+		pd.hand.detail = json_pack("{s:O, s:s, s:s}", "missing", missing, "phase",
+		    "reception", "bundle", b.code);
+		break;
+	case DO_REFUSED:
+		/* Mẫu 03 for the group: no component is created. */
+		pd.reason = bstr(body, "reason", "");
+		pd.hand.reason = pd.reason;
+		pd.closed_at = x->now;
+		pd.hand.to_unit = "Người nộp hồ sơ";
+		pd.hand.detail = json_pack("{s:s}", "bundle", b.code);
+		break;
+	default:
+		/* Online: awaiting the desk's receive / request_supplement /
+		 * refuse on the parent. */
+		pd.hand.detail = json_pack("{s:s, s:i}", "bundle", b.code, "components", b.n);
+		break;
+	}
 	pd.queue_key = dossier_queue_key(&pd);
 	if ((rc = dossier_save(x, &pd)) != DB_OK ||
-	    (rc = dossier_record(x, &pd, "receive", DS__MAX, pd.note)) != DB_OK)
+	    (rc = dossier_record(x, &pd, oaction[o], DS__MAX, pd.note)) != DB_OK)
 		goto db_fail;
 
 	/* One component dossier per procedure, each waiting for its start. */
-	for (int i = 0; i < b.n; i++) {
+	for (int i = 0; i < b.n && o != DO_REFUSED; i++) {
 		struct plan *p = &plans[i];
 		struct dossier cd;
 
@@ -1272,7 +1633,8 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 			goto db_fail;
 		}
 	}
-	/* The first components start now; the due time follows the graph. */
+	/* Received: the first components start now; the due time follows the
+	 * graph.  (settle leaves a parent not received alone.) */
 	if ((rc = settle(&s, pd.id, pd.code)) != DB_OK)
 		goto db_fail;
 
@@ -1282,15 +1644,16 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 	answer = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o}", "code", pd.code, "lookup_key", pd.lookup_key, "kind", "bundle", "status",
 	    dossier_status_name(pd.status), "status_label", dossier_status_label(pd.status, x->en),
-	    "outcome", "received", "version", (json_int_t)pd.version, "received_at",
+	    "outcome", onames[o], "version", (json_int_t)pd.version, "received_at",
 	    dossier_time_json(pd.received_at), "due_at", dossier_time_json(pd.due_at),
 	    "legal_due_at", dossier_time_json(pd.legal_due_at), "register_no",
-	    json_string(arena_printf(x->arena, "%lld/%s", (long long)pd.register_seq,
-	    pd.register_book)), "register", json_pack("{s:s, s:I}", "book", pd.register_book,
-	    "number", (json_int_t)pd.register_seq), "procedure", json_pack("{s:s, s:s, s:I}", "code",
-	    pd.procedure_code, "name", pd.procedure_name, "version", (json_int_t)1), "agency",
-	    json_pack("{s:s, s:s}", "code", pd.agency_code, "name", pd.agency_name), "receipt",
-	    receipt);
+	    pd.register_seq ? json_string(arena_printf(x->arena, "%lld/%s",
+	    (long long)pd.register_seq, pd.register_book)) : json_null(), "register",
+	    pd.register_seq ? json_pack("{s:s, s:I}", "book", pd.register_book, "number",
+	    (json_int_t)pd.register_seq) : json_null(), "procedure", json_pack("{s:s, s:s, s:I}",
+	    "code", pd.procedure_code, "name", pd.procedure_name, "version", (json_int_t)1),
+	    "agency", json_pack("{s:s, s:s}", "code", pd.agency_code, "name", pd.agency_name),
+	    "receipt", receipt);
 	receipt = NULL;
 	if (answer == NULL || (rc = bundle_json_extend(x, &pd, answer, 0)) != DB_OK) {
 		rc = DB_ERROR;
@@ -1307,7 +1670,7 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 	if ((rc = db_commit(x->c)) != DB_OK)
 		goto db_fail;
 	began = 0;
-	log_msg(LOG_INFO, x->request_id, "bundle", "action=receive components=%d", b.n);
+	log_msg(LOG_INFO, x->request_id, "bundle", "action=%s components=%d", oaction[o], b.n);
 	ans->status = 201;
 	ans->json = answer;
 	answer = NULL;
@@ -1327,7 +1690,7 @@ out:
 	json_decref(pd.hand.detail);
 	json_decref(answer);
 	json_decref(receipt);
-	json_decref(pub);
+	json_decref(missing);
 	bundle_def_free(&b);
 	free(text);
 	return ret;

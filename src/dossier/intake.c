@@ -238,14 +238,16 @@ dossier_missing_parse(json_t *v, const char *name, json_t **out, struct dossier_
 	}
 	items = json_array();
 	json_array_foreach(v, i, it) {
-		const char *n = NULL, *why = "";
+		const char *n = NULL, *why = "", *comp = NULL;
 		char pre[64];
 
 		if (json_is_string(it))
 			n = json_string_value(it);
 		else if (json_is_object(it)) {
-			static const char *const keys[] = { "name", "reason", NULL };
-			json_t *r = json_object_get(it, "reason");
+			/* component: the key of the bundle component whose documents
+			 * are missing (interlinked dossiers only: bundle_missing_check). */
+			static const char *const keys[] = { "name", "reason", "component", NULL };
+			json_t *r = json_object_get(it, "reason"), *c = json_object_get(it, "component");
 
 			snprintf(pre, sizeof(pre), "%s[%zu].", name, i);
 			known_keys(it, pre, keys, err);
@@ -258,6 +260,15 @@ dossier_missing_parse(json_t *v, const char *name, json_t **out, struct dossier_
 				    "A reason of at most %d characters.", DOS_TEXT_MAX, DOS_TEXT_MAX);
 			} else if (r != NULL)
 				why = json_string_value(r);
+			if (c != NULL && (!json_is_string(c) || json_string_length(c) < 1 ||
+			    json_string_length(c) > 32 || strspn(json_string_value(c),
+			    "abcdefghijklmnopqrstuvwxyz0123456789_-") != json_string_length(c))) {
+				snprintf(pre, sizeof(pre), "%s[%zu].component", name, i);
+				dossier_err_param(err, pre, "Cần mã thủ tục thành phần của nhóm liên thông "
+				    "(1–32 ký tự a-z, 0-9, _ hoặc -).", "Must be a component key of the "
+				    "interlinked group (1–32 characters a-z, 0-9, _ or -).");
+			} else if (c != NULL)
+				comp = json_string_value(c);
 		}
 		if (n == NULL || !dossier_text_ok(n, 1, DOS_DOC_NAME_MAX, 0)) {
 			snprintf(pre, sizeof(pre), "%s[%zu]", name, i);
@@ -267,6 +278,9 @@ dossier_missing_parse(json_t *v, const char *name, json_t **out, struct dossier_
 			continue;
 		}
 		json_array_append_new(items, json_pack("{s:s, s:s}", "name", n, "reason", why));
+		if (comp != NULL)
+			json_object_set_new(json_array_get(items, json_array_size(items) - 1),
+			    "component", json_string(comp));
 	}
 	if (err->n > before) {
 		json_decref(items);
@@ -712,6 +726,8 @@ reception_prepare(struct reception *rs, void *bodyp, const char *idem_key,
 		    "Could not read the catalogue.");
 		return -1;
 	}
+	if (in->missing != NULL && bundle_missing_check(x, NULL, in->missing, err) == -1)
+		return -1;
 	time_format_date(x->now, date);
 	if ((rc = dossier_agency_get(x, x->who->agency_id, &rs->ag)) != DB_OK)
 		goto db_fail;

@@ -397,6 +397,23 @@ g_apologize(const struct dossier_ctx *x, const struct dossier *d, struct dossier
 	return 0;
 }
 
+/* The parent of an interlinked dossier stays `received` while its
+ * components run; its one Mẫu 04 is given there, by the desk
+ * (docs/BUNDLE.md §4).  A single dossier apologises while processing. */
+static int
+g_apologize_bundle(const struct dossier_ctx *x, const struct dossier *d,
+    struct dossier_err *err)
+{
+	if (bundle_is_code(x->c, d->procedure_code) != 1) {
+		dossier_err_set(err, PROB_UNPROCESSABLE, "Hồ sơ đã tiếp nhận, chưa chuyển xử lý: "
+		    "việc xin lỗi, hẹn lại do cơ quan giải quyết thực hiện khi đang giải quyết.",
+		    "The dossier is received but not yet being processed: the deciding agency "
+		    "apologises while processing it.");
+		return -1;
+	}
+	return g_apologize(x, d, err);
+}
+
 /* ---- effects --------------------------------------------------------------- */
 
 static int
@@ -435,6 +452,11 @@ e_request_supplement(struct dossier_ctx *x, struct dossier *d, const struct doss
 	if (dossier_missing_parse(json_object_get(in->body, "missing"), "missing", &items, err)
 	    == -1)
 		return -1;
+	/* A bundle's items name the component whose documents are missing. */
+	if (bundle_missing_check(x, d, items, err) == -1) {
+		json_decref(items);
+		return -1;
+	}
 	if (appraisal && dossier_step_finish(x, d, x->now) != DB_OK)
 		goto fail;
 	text = json_dumps(items, JSON_COMPACT);
@@ -651,6 +673,9 @@ e_apologize(struct dossier_ctx *x, struct dossier *d, const struct dossier_input
 		return -1;
 	d->hand.detail = json_pack("{s:o, s:o}", "previous_due_at", dossier_time_json(d->due_at),
 	    "new_due_at", dossier_time_json(t));
+	/* A bundle's one Mẫu 04 names the late components' agencies. */
+	if (bundle_apology_late(x, d, d->hand.detail, err) == -1)
+		return -1;
 	d->apologized_at = x->now;
 	d->apology_reason = reason;
 	d->due_at = t;
@@ -736,6 +761,9 @@ static const struct dossier_transition transitions[] = {
 	/* Received at the desk: to the processing agency (Art. 18). */
 	T(DS_RECEIVED, DA_FORWARD, DS_PROCESSING, ACT_DOSSIER_RECEIVE, g_forward, e_forward),
 	T(DS_RECEIVED, DA_WITHDRAW, DS_WITHDRAWN, ACT_DOSSIER_RECEIVE, NULL, e_close),
+	/* An interlinked dossier's parent: the desk's one apology (Mẫu 04). */
+	T(DS_RECEIVED, DA_APOLOGIZE, DS_RECEIVED, ACT_DOSSIER_RECEIVE, g_apologize_bundle,
+	    e_apologize),
 	/* Processing (Art. 19). */
 	T(DS_PROCESSING, DA_ASSIGN, DS_PROCESSING, ACT_DOSSIER_PROCESS, NULL, e_assign),
 	T(DS_PROCESSING, DA_FORWARD, DS_PROCESSING, ACT_DOSSIER_PROCESS, g_forward, e_forward),

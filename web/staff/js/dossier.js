@@ -471,6 +471,8 @@ function render(d) {
   closeAction(false);
   el('dos-loading').hidden = true;
   el('dos-body').hidden = false;
+  // The interlinked part (bundle-view.js) follows what an action changed.
+  document.dispatchEvent(new CustomEvent('motcua:dossier', { detail: d }));
 }
 
 /* ------------------------------------------------------- action form -- */

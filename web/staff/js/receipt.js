@@ -141,8 +141,12 @@ function form02(code, key, r) {
     h('p', {}, `Bộ phận tiếp nhận và trả kết quả ${r.agency?.name || ''} đã tiếp nhận hồ sơ đề nghị giải quyết thủ tục: `,
       h('strong', {}, r.request), '.'),
     h('p', {}, 'Sau khi xem xét, hồ sơ của Ông/Bà cần bổ sung, hoàn thiện những nội dung sau:'),
+    // An interlinked group's items name the component procedure whose
+    // documents are missing (the server attributes them).
     h('ol', { 'data-receipt-items': '' }, items.map((it) => h('li', {},
-      typeof it === 'string' ? it : it.name, it.reason ? ` — lý do: ${it.reason}` : null))),
+      typeof it === 'string' ? it : it.name,
+      it.component_name ? h('span', { 'data-receipt-component': it.component || '' }, ` (thủ tục ${it.component_name})`) : null,
+      it.reason ? ` — lý do: ${it.reason}` : null))),
     r.note ? line('Ghi chú', r.note) : null,
     h('p', {}, 'Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ ', h('strong', {}, dash(r.officer)),
       ', số điện thoại ', h('strong', {}, dash(r.contact)), ' để được hướng dẫn.'),
@@ -188,6 +192,12 @@ function form04(a) {
     line('Thời hạn giải quyết theo quy định', a.time_limit),
     line('Thời gian hẹn trả kết quả theo Giấy tiếp nhận', a.original_due_at_text, { 'data-apology-original': '' }),
     h('p', {}, `Tuy nhiên đến nay, ${who} chưa trả kết quả giải quyết hồ sơ của Ông/Bà/Tổ chức.`),
+    // An interlinked dossier: the one slip of the group names the agencies
+    // whose part is late (Decree 61 Art. 19.9).
+    Array.isArray(a.late) && a.late.length
+      ? h('p', { 'data-apology-late': '' }, 'Cơ quan giải quyết chậm: ',
+        h('strong', {}, a.late.map((l) => `${l.agency?.name || ''} (${l.name})`).join('; ')), '.')
+      : null,
     h('p', { 'data-apology-reason': '' }, 'Lý do: ', h('strong', {}, a.reason)),
     h('p', {}, `Sự chậm trễ này đã gây phiền hà cho Ông/Bà/Tổ chức. ${who} xin lỗi Ông/Bà/Tổ chức và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà/Tổ chức vào lúc `,
       h('strong', { 'data-apology-new-due': '' }, dash(a.new_due_at_text)), '.'),

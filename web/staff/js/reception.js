@@ -238,13 +238,16 @@ function renderChosen() {
   const p = procedure;
   if (!p) return;
   procStatus.textContent = t('rc.proc_chosen', { name: p.name });
-  el('rc-proc-summary').replaceChildren(
+  // replaceChildren() would write a null as the text "null" (an interlinked
+  // group has no cut-off): only elements go in.
+  el('rc-proc-summary').replaceChildren(...[
     h('dt', {}, t('rc.proc_name')), h('dd', {}, h('strong', {}, p.name), ` (${p.code})`),
     h('dt', {}, t('rc.proc_time')), h('dd', {}, timeText(p.time_limit)),
     p.cutoff ? h('dt', {}, t('rc.proc_cutoff')) : null,
     p.cutoff ? h('dd', {}, t('rc.proc_cutoff_value', { cutoff: p.cutoff })) : null,
     h('dt', {}, t('rc.proc_channels')), h('dd', {}, (p.channels || []).map(channelLabel).join('; ')),
-    ...(p.parts ? [h('dt', {}, t('rc.bundle_tag')), h('dd', {}, p.parts)] : []));
+    ...(p.parts ? [h('dt', {}, t('rc.bundle_tag')), h('dd', {}, p.parts)] : []),
+  ].filter(Boolean));
 }
 
 // The chosen procedure's summary follows a language switch; the document
