@@ -438,8 +438,9 @@ fail:
 
 /* ---- handlers ----------------------------------------------------------------------- */
 
-/* The state of d for the pages: {code, rateable, reason, rating}.  staff
- * picks the staff view; channel is the one the caller would answer by. */
+/* The state of d for the pages: {code, rateable, reason, rating,
+ * component_of}.  staff picks the staff view (comment, who entered it)
+ * and asks whether a desk entry may be made; else an online answer. */
 static json_t *
 state_json(struct req *r, struct db_conn *c, const struct rdos *d, int staff, int en,
     enum db_rc *rcp)
@@ -456,9 +457,10 @@ state_json(struct req *r, struct db_conn *c, const struct rdos *d, int staff, in
 		return NULL;
 	can = rateable(d, &why) == 0 && (rc == DB_NOTFOUND ||
 	    may_replace(&o, staff ? "slip" : "online", now, &why) == 0);
-	return json_pack("{s:s, s:b, s:o, s:o}", "code", d->code, "rateable", can, "reason",
+	return json_pack("{s:s, s:b, s:o, s:o, s:o}", "code", d->code, "rateable", can, "reason",
 	    can ? json_null() : json_string(en ? why.en : why.vi), "rating", rc == DB_OK ?
-	    rating_json(&o, staff, now) : json_null());
+	    rating_json(&o, staff, now) : json_null(), "component_of",
+	    strcmp(d->kind, "component") == 0 ? json_string(d->parent) : json_null());
 }
 
 /* The public routes' common start: the limiter, the dossier by code and
