@@ -140,4 +140,19 @@ async function load() {
 }
 
 document.addEventListener('motcua:langchange', () => { if (view) load(); });
-load();
+
+// Only once the page has shown the dossier (#dos-body visible): a code that
+// does not exist or is out of scope costs no second request and no second
+// error here.
+const body = document.getElementById('dos-body');
+if (body && body.hidden) {
+  const obs = new MutationObserver(() => {
+    if (!body.hidden) {
+      obs.disconnect();
+      load();
+    }
+  });
+  obs.observe(body, { attributes: true, attributeFilter: ['hidden'] });
+} else {
+  load();
+}
