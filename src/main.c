@@ -20,6 +20,7 @@
 #include "dossier/dossier.h"
 #include "ops/ops.h"
 #include "report/report.h"
+#include "rating/rating.h"
 
 enum cmd {
 	CMD_SERVE,
@@ -135,7 +136,8 @@ main_build_router(void)
 	    router_add(rt, catalog_agency_routes, catalog_agency_nroutes) == -1 ||
 	    router_add(rt, dossier_routes, dossier_nroutes) == -1 ||
 	    router_add(rt, bundle_routes, bundle_nroutes) == -1 ||
-	    router_add(rt, report_routes, report_nroutes) == -1)
+	    router_add(rt, report_routes, report_nroutes) == -1 ||
+	    router_add(rt, rating_routes, rating_nroutes) == -1)
 		fatal("router: bad route table");
 	return rt;
 }

@@ -30,6 +30,10 @@ const struct report_coldef report_cols[REPORT_NCOLS] = {
 	    "In progress, overdue", 0, 99, 10, 10, 0 },
 	[RC_APOLOGIES] = { "apologies", "Phiếu xin lỗi đã gửi", "Apologies issued", 0, 99, 0,
 	    99, 1 },
+	[RC_RATED] = { "rated", "Lượt đánh giá mức độ hài lòng", "Satisfaction ratings", 0, 99,
+	    0, 99, 0, 1, 0 },
+	[RC_SATISFIED] = { "satisfied", "Trong đó hài lòng", "Of which satisfied", 0, 99, 0, 99,
+	    0, 1, 1 },
 	[RC__MAX + RS_RECEIVED] = { "to_handle", "Tổng số hồ sơ phải giải quyết",
 	    "Dossiers to handle", 0, 2, 0, 99, 0 },
 	[RC__MAX + RS_NEW] = { "received", "Mới tiếp nhận", "New", 1, 2, 0, 99, 0 },
@@ -111,6 +115,70 @@ cell_strs(struct report_cell *x, const char *const s[6])
 	return 0;
 }
 
+/* Cells are keyed by (agency, field, procedure); a bundle's rating has
+ * procedure 0 and its own code. */
+static int
+cell_cmp(const void *a, const void *b)
+{
+	const struct report_cell *x = a, *y = b;
+
+	if (x->ag != y->ag)
+		return x->ag < y->ag ? -1 : 1;
+	if (x->fl != y->fl)
+		return x->fl < y->fl ? -1 : 1;
+	if (x->pr != y->pr)
+		return x->pr < y->pr ? -1 : 1;
+	return x->pr == 0 ? strcmp(x->pr_code, y->pr_code) : 0;
+}
+
+/* Add the period's satisfaction ratings (STMT_RATING_CELLS, same first
+ * four parameters) to the cells: into the cell of the same key, or a new
+ * cell (a dossier rated in this period but handled in an earlier one, or
+ * a bundle).  One sort and a binary search per rated key, so the cost
+ * stays that of the two indexed range reads. */
+static enum db_rc
+cells_add_ratings(struct db_conn *c, const struct db_param a[4], struct report_cells *out)
+{
+	struct db_res *res = NULL;
+	size_t sorted;
+	enum db_rc rc;
+	int k;
+
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(out->v[0]), cell_cmp);
+	sorted = out->n;
+	if ((rc = db_exec(c, STMT_RATING_CELLS, a, 4, &res)) != DB_OK)
+		return rc;
+	while ((k = db_res_next(res)) == 1) {
+		struct report_cell key, *x;
+
+		memset(&key, 0, sizeof(key));
+		key.ag = db_res_int(res, 0);
+		key.fl = db_res_int(res, 3);
+		key.pr = db_res_int(res, 6);
+		key.pr_code = (char *)db_res_text(res, 7);
+		x = bsearch(&key, out->v, sorted, sizeof(out->v[0]), cell_cmp);
+		if (x == NULL) {
+			const char *st[6] = { db_res_text(res, 1), db_res_text(res, 2),
+				db_res_text(res, 4), db_res_text(res, 5), db_res_text(res, 7),
+				db_res_text(res, 8) };
+
+			if ((x = cells_add(out)) == NULL || cell_strs(x, st) == -1) {
+				k = -1;
+				break;
+			}
+			x->ag = key.ag;
+			x->fl = key.fl;
+			x->pr = key.pr;
+		}
+		x->n[RC_RATED] += db_res_int(res, 9);
+		x->n[RC_SATISFIED] += db_res_int(res, 10);
+	}
+	rc = k < 0 ? (db_res_rc(res) != DB_OK ? db_res_rc(res) : DB_ERROR) : DB_OK;
+	db_res_free(res);
+	return rc;
+}
+
 enum db_rc
 report_cells_live(struct db_conn *c, const struct scope *s, const struct report_period *p,
     int64_t now, struct report_cells *out)
@@ -139,18 +207,21 @@ report_cells_live(struct db_conn *c, const struct scope *s, const struct report_
 		x->ag = db_res_int(res, 0);
 		x->fl = db_res_int(res, 3);
 		x->pr = db_res_int(res, 6);
-		for (int i = 0; i < RC__MAX; i++)
+		for (int i = 0; i < REPORT_NCLS; i++)
 			x->n[i] = db_res_int(res, 9 + i);
 	}
 	rc = k < 0 ? (db_res_rc(res) != DB_OK ? db_res_rc(res) : DB_ERROR) : DB_OK;
 	db_res_free(res);
+	if (rc == DB_OK)
+		rc = cells_add_ratings(c, a, out);
 	if (rc != DB_OK)
 		report_cells_free(out);
 	return rc;
 }
 
 /* Snapshot format: [[ag, ag_code, ag_name, fl, fl_code, fl_name, pr,
- * pr_code, pr_name, [n0..n11]], ...] — compact and column-ordered. */
+ * pr_code, pr_name, [n0..n13]], ...] — compact and column-ordered.  A
+ * motcua-report/1 snapshot has twelve counts (no ratings: read as 0). */
 json_t *
 report_cells_json(const struct report_cells *c)
 {
@@ -186,12 +257,13 @@ report_cells_from_json(json_t *a, struct report_cells *out)
 
 		if (x == NULL || json_unpack(e, "[I,s,s,I,s,s,I,s,s,o]", &ag, &st[0], &st[1], &fl,
 		    &st[2], &st[3], &pr, &st[4], &st[5], &n) != 0 || !json_is_array(n) ||
-		    json_array_size(n) != RC__MAX || cell_strs(x, st) == -1)
+		    (json_array_size(n) != RC__MAX && json_array_size(n) != REPORT_NCLS) ||
+		    cell_strs(x, st) == -1)
 			goto fail;
 		x->ag = ag;
 		x->fl = fl;
 		x->pr = pr;
-		for (int j = 0; j < RC__MAX; j++)
+		for (int j = 0; j < (int)json_array_size(n); j++)
 			x->n[j] = json_integer_value(json_array_get(n, (size_t)j));
 	}
 	return 0;
@@ -287,6 +359,14 @@ report_on_time_rate(const struct report_row *r)
 	return h > 0 ? (double)(r->n[RC_EARLY] + r->n[RC_ON_TIME]) / (double)h : -1.0;
 }
 
+double
+report_satisfaction_rate(const struct report_row *r)
+{
+	int64_t n = r->n[RC_RATED];
+
+	return n > 0 ? (double)r->n[RC_SATISFIED] / (double)n : -1.0;
+}
+
 json_t *
 report_rate_json(double rate)
 {
@@ -303,6 +383,8 @@ report_row_json(const struct report_row *r)
 	for (int i = 0; o != NULL && i < REPORT_NCOLS; i++)
 		json_object_set_new(o, report_cols[i].name, json_integer(r->n[i]));
 	json_object_set_new(o, "on_time_rate", report_rate_json(report_on_time_rate(r)));
+	json_object_set_new(o, "satisfaction_rate",
+	    report_rate_json(report_satisfaction_rate(r)));
 	return o;
 }
 
@@ -316,5 +398,7 @@ report_columns_json(int en)
 		    "label", en ? report_cols[i].en : report_cols[i].vi, "derived", i >= RC__MAX));
 	json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "name", "on_time_rate", "label",
 	    en ? "On-time rate" : "Tỷ lệ giải quyết đúng hạn", "derived", 1));
+	json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "name", "satisfaction_rate",
+	    "label", en ? "Satisfaction rate" : "Tỷ lệ hài lòng", "derived", 1));
 	return a;
 }

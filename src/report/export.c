@@ -25,14 +25,17 @@
 
 #include "report_int.h"
 
-#define L_RATE (-1)
+#define L_RATE (-1) /* the on-time rate */
+#define L_SAT (-2) /* the satisfaction rate */
 
-/* Data columns after STT, name and code: report_cols index or L_RATE. */
+/* Data columns after STT, name and code: report_cols index, L_RATE or
+ * L_SAT. */
 static const int layout[] = {
 	RC__MAX + RS_RECEIVED, RC_CARRIED, RC__MAX + RS_NEW, RC_ONLINE, RC_COUNTER,
 	RC__MAX + RS_HANDLED, RC_EARLY, RC_ON_TIME, RC_LATE,
 	RC__MAX + RS_IN_PROGRESS, RC_IP_ON_TIME, RC_IP_OVERDUE,
 	RC_REJECTED, RC_WITHDRAWN, RC_STOPPED, L_RATE, RC_APOLOGIES,
+	RC_RATED, RC_SATISFIED, L_SAT,
 };
 #define NDATA ((int)(sizeof(layout) / sizeof(layout[0])))
 #define NCOLS (3 + NDATA)
@@ -74,7 +77,18 @@ static const struct head heads[] = {
 	{ 2, 17, 2, 17, "Dừng xử lý" },
 	{ 0, 18, 2, 18, "Tỷ lệ giải quyết đúng hạn (%)" },
 	{ 0, 19, 2, 19, "Số phiếu xin lỗi, hẹn lại" },
+	{ 0, 20, 0, 22, "Đánh giá mức độ hài lòng trong kỳ" },
+	{ 1, 20, 2, 20, "Số lượt đánh giá" },
+	{ 1, 21, 2, 21, "Hài lòng" },
+	{ 1, 22, 2, 22, "Tỷ lệ hài lòng (%)" },
 };
+
+/* The rate of a layout column (L_RATE or L_SAT), -1 when none. */
+static double
+layout_rate(const struct report_row *r, int col)
+{
+	return col == L_RATE ? report_on_time_rate(r) : report_satisfaction_rate(r);
+}
 
 static const char *
 head_text(const struct report_table *t, const struct head *h)
@@ -133,8 +147,8 @@ csv_row(struct buf *b, const struct report_row *r, int no)
 	report_csv_field(b, r->key);
 	for (int i = 0; i < NDATA; i++) {
 		buf_putc(b, ',');
-		if (layout[i] == L_RATE) {
-			double rate = report_on_time_rate(r);
+		if (layout[i] < 0) {
+			double rate = layout_rate(r, layout[i]);
 
 			if (rate >= 0)
 				buf_printf(b, "%.2f", (double)(int64_t)(rate * 10000.0 + 0.5) / 100.0);
@@ -279,8 +293,8 @@ report_xlsx(const struct report_table *t, int *fdp, uint64_t *size)
 		worksheet_write_string(ws, y, 1, row->name, tot ? fb : ft);
 		worksheet_write_string(ws, y, 2, row->key, tot ? fb : fn);
 		for (int c = 0; c < NDATA; c++) {
-			if (layout[c] == L_RATE) {
-				double rate = report_on_time_rate(row);
+			if (layout[c] < 0) {
+				double rate = layout_rate(row, layout[c]);
 
 				if (rate >= 0)
 					worksheet_write_number(ws, y, (lxw_col_t)(3 + c),

@@ -48,6 +48,39 @@ target_json(double target, double actual, int has)
 	    has ? json_boolean(actual + 1e-12 >= target) : json_null());
 }
 
+/* Per criterion of the ratings made in the period: {rated, satisfied,
+ * criteria: {access: {answered, dissatisfied}, ...}}; NULL on an error. */
+static json_t *
+criteria_json(const struct report_req *q)
+{
+	static const char *const names[] = { "access", "procedure", "officer", "result",
+		"feedback" };
+	struct db_param a[4];
+	struct db_res *res = NULL;
+	json_t *o = NULL, *c;
+	int64_t v[8] = { 0 };
+
+	auth_scope_bind(&q->scope, a);
+	a[2] = DB_INT(q->p.t0);
+	a[3] = DB_INT(q->p.t1);
+	if (db_exec(q->s.conn, STMT_RATING_CRITERIA, a, 4, &res) != DB_OK)
+		return NULL;
+	if (db_res_next(res) == 1)
+		for (int i = 0; i < 8; i++)
+			v[i] = db_res_int(res, i);
+	if (db_res_rc(res) == DB_OK) {
+		c = json_object();
+		for (int i = 0; i < 5; i++)
+			json_object_set_new(c, names[i], json_pack("{s:I, s:I}", "answered",
+			    (json_int_t)(i < 4 ? v[0] : v[5]), "dissatisfied",
+			    (json_int_t)(i < 4 ? v[1 + i] : v[6])));
+		o = json_pack("{s:I, s:I, s:o}", "rated", (json_int_t)v[0], "satisfied",
+		    (json_int_t)v[7], "criteria", c);
+	}
+	db_res_free(res);
+	return o;
+}
+
 /* GET /api/v1/reports/summary?from=&to=|period=&agency= */
 void
 report_http_summary(struct req *r, struct resp *w)
@@ -59,7 +92,8 @@ report_http_summary(struct req *r, struct resp *w)
 	size_t n = 0;
 	int64_t procs = 0, l34 = 0, nnew;
 	char day[16];
-	double rate, online = -1, level = -1;
+	double rate, sat, online = -1, level = -1;
+	json_t *crit;
 
 	memset(&cells, 0, sizeof(cells));
 	if (report_req_init(r, w, &q, 1) == -1)
@@ -78,22 +112,26 @@ report_http_summary(struct req *r, struct resp *w)
 		l34 = db_res_int(res, 1);
 	}
 	db_res_free(res);
+	if ((crit = criteria_json(&q)) == NULL)
+		goto fail;
 	rate = report_on_time_rate(&total);
+	sat = report_satisfaction_rate(&total);
 	nnew = total.n[RC__MAX + RS_NEW];
 	if (nnew > 0)
 		online = (double)total.n[RC_ONLINE] / (double)nnew;
 	if (procs > 0)
 		level = (double)l34 / (double)procs;
-	resp_json(w, 200, json_pack("{s:o, s:s, s:{s:o, s:o, s:o, s:o}, s:o, s:I, s:I, s:s}",
+	resp_json(w, 200, json_pack("{s:o, s:s, s:{s:o, s:o, s:o, s:o}, s:o, s:I, s:I, s:o, s:s}",
 	    "period", period_json(&q.p), "scope", q.scope_name, "indicators",
 	    "on_time_rate", target_json(TARGET_ON_TIME, rate, rate >= 0),
 	    "online_share", target_json(TARGET_ONLINE, online, online >= 0),
 	    "level34_share", target_json(TARGET_LEVEL34, level, level >= 0),
-	    "satisfaction", target_json(TARGET_SATISFACTION, 0, 0),
+	    "satisfaction", target_json(TARGET_SATISFACTION, sat, sat >= 0),
 	    "total", report_row_json(&total), "procedures", (json_int_t)procs,
-	    "procedures_level34", (json_int_t)l34, "satisfaction_note", q.en ?
-	    "No ratings are collected yet (rating slice)." :
-	    "Chưa có dữ liệu đánh giá mức độ hài lòng (phân hệ đánh giá chưa triển khai)."));
+	    "procedures_level34", (json_int_t)l34, "satisfaction_criteria", crit,
+	    "satisfaction_note", q.en ? "Share of the ratings made in the period in which no "
+	    "criterion is \"dissatisfied\"; null when nobody rated." : "Tỷ lệ lượt đánh giá trong "
+	    "kỳ không có tiêu chí nào \"Không hài lòng\"; để trống khi chưa có lượt đánh giá."));
 	resp_header(w, "Cache-Control", "no-store");
 	goto out;
 fail:

@@ -261,15 +261,27 @@ report_http_drill(struct req *r, struct resp *w)
 	a[5] = DB_INT(key[RG_AGENCY]);
 	a[6] = DB_INT(key[RG_FIELD]);
 	a[7] = DB_INT(key[RG_PROCEDURE]);
-	a[8] = DB_INT(report_cols[col].src_lo);
-	a[9] = DB_INT(report_cols[col].src_hi);
-	a[10] = DB_INT(report_cols[col].fate_lo);
-	a[11] = DB_INT(report_cols[col].fate_hi);
-	a[12] = DB_INT(report_cols[col].apol);
-	a[13] = DB_INT(cursor);
-	a[14] = DB_INT(limit + 1);
-	if (db_exec(q.s.conn, STMT_RPT_DRILL, a, 15, &res) != DB_OK)
-		goto unavailable;
+	if (report_cols[col].rating) {
+		/* Rated dossiers: by the time of the rating, not the dossier's. */
+		a[4] = a[5];
+		a[5] = a[6];
+		a[6] = a[7];
+		a[7] = DB_INT(report_cols[col].sat_min);
+		a[8] = DB_INT(cursor);
+		a[9] = DB_INT(limit + 1);
+		if (db_exec(q.s.conn, STMT_RATING_DRILL, a, 10, &res) != DB_OK)
+			goto unavailable;
+	} else {
+		a[8] = DB_INT(report_cols[col].src_lo);
+		a[9] = DB_INT(report_cols[col].src_hi);
+		a[10] = DB_INT(report_cols[col].fate_lo);
+		a[11] = DB_INT(report_cols[col].fate_hi);
+		a[12] = DB_INT(report_cols[col].apol);
+		a[13] = DB_INT(cursor);
+		a[14] = DB_INT(limit + 1);
+		if (db_exec(q.s.conn, STMT_RPT_DRILL, a, 15, &res) != DB_OK)
+			goto unavailable;
+	}
 	items = json_array();
 	while ((k = db_res_next(res)) == 1 && n < limit) {
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, "
@@ -284,6 +296,10 @@ report_http_drill(struct req *r, struct resp *w)
 		    json_null(), "apologized_at", db_res_int(res, 14) ?
 		    iso_json(db_res_int(res, 14)) : json_null());
 
+		if (report_cols[col].rating) {
+			json_object_set_new(o, "rated_at", iso_json(db_res_int(res, 15)));
+			json_object_set_new(o, "satisfied", json_boolean(db_res_int(res, 16)));
+		}
 		json_array_append_new(items, o);
 		last = db_res_int(res, 0);
 		n++;

@@ -39,6 +39,8 @@ enum pub_col {
 	PC_OTHER, /* rejected, withdrawn, stopped */
 	PC_IN_PROGRESS,
 	PC_OVERDUE,
+	PC_RATED, /* satisfaction ratings made in the period */
+	PC_SATISFIED,
 	PC__MAX
 };
 
@@ -54,6 +56,8 @@ static const struct {
 	[PC_OTHER] = { "returned_withdrawn_stopped", "Trả lại, rút, dừng xử lý" },
 	[PC_IN_PROGRESS] = { "in_progress", "Đang giải quyết" },
 	[PC_OVERDUE] = { "in_progress_overdue", "Đang giải quyết quá hạn" },
+	[PC_RATED] = { "rated", "Lượt đánh giá hài lòng" },
+	[PC_SATISFIED] = { "satisfied", "Trong đó hài lòng" },
 };
 
 static int64_t
@@ -76,6 +80,10 @@ pub_val(const struct report_row *r, int c)
 		return r->n[RC_REJECTED] + r->n[RC_WITHDRAWN] + r->n[RC_STOPPED];
 	case PC_IN_PROGRESS:
 		return r->n[RC__MAX + RS_IN_PROGRESS];
+	case PC_RATED:
+		return r->n[RC_RATED];
+	case PC_SATISFIED:
+		return r->n[RC_SATISFIED];
 	default:
 		return r->n[RC_IP_OVERDUE];
 	}
@@ -89,24 +97,31 @@ pub_row_json(const struct report_row *r)
 	for (int c = 0; c < PC__MAX; c++)
 		json_object_set_new(o, pub_cols[c].name, json_integer(pub_val(r, c)));
 	json_object_set_new(o, "on_time_rate", report_rate_json(report_on_time_rate(r)));
+	json_object_set_new(o, "satisfaction_rate", report_rate_json(report_satisfaction_rate(r)));
 	return o;
+}
+
+/* A rate as a CSV percentage with two decimals ("" when none). */
+static void
+pub_rate_csv(struct buf *b, double rate)
+{
+	buf_putc(b, ',');
+	if (rate >= 0)
+		buf_printf(b, "%.2f", (double)(int64_t)(rate * 10000.0 + 0.5) / 100.0);
 }
 
 static void
 pub_row_csv(struct buf *b, const char *kind, const struct report_period *p,
     const struct report_row *r)
 {
-	double rate = report_on_time_rate(r);
-
 	buf_printf(b, "%s,%s,%s,", kind, p->from, p->to);
 	report_csv_field(b, r->key);
 	buf_putc(b, ',');
 	report_csv_field(b, r->name);
 	for (int c = 0; c < PC__MAX; c++)
 		buf_printf(b, ",%lld", (long long)pub_val(r, c));
-	buf_putc(b, ',');
-	if (rate >= 0)
-		buf_printf(b, "%.2f", (double)(int64_t)(rate * 10000.0 + 0.5) / 100.0);
+	pub_rate_csv(b, report_on_time_rate(r));
+	pub_rate_csv(b, report_satisfaction_rate(r));
 	buf_puts(b, "\r\n");
 }
 
@@ -177,7 +192,7 @@ report_http_public(struct req *r, struct resp *w)
 		buf_puts(&b, "\xEF\xBB\xBF" "ky,tu_ngay,den_ngay,ma_co_quan,ten_co_quan");
 		for (int k = 0; k < PC__MAX; k++)
 			buf_printf(&b, ",%s", pub_cols[k].name);
-		buf_puts(&b, ",on_time_rate_percent\r\n");
+		buf_puts(&b, ",on_time_rate_percent,satisfaction_rate_percent\r\n");
 		for (size_t i = 0; i < n; i++)
 			pub_row_csv(&b, kind, &p, &rows[i]);
 		pub_row_csv(&b, kind, &p, &total);

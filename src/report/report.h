@@ -30,7 +30,7 @@
 
 /* The version of the definitions stored with every publication; bump it
  * when a definition in docs/REPORTS.md changes. */
-#define REPORT_DEFINITIONS "motcua-report/1"
+#define REPORT_DEFINITIONS "motcua-report/2"
 
 /* GET /api/v1/reports/..., POST /api/v1/reports/publications and the
  * public statistics routes. */

@@ -15,7 +15,8 @@
 #include "report.h"
 
 /* The counted columns, in the order of STMT_RPT_CELLS and of the SQL
- * classification codes (src 0..2, fate 3..10, apologies 11). */
+ * classification codes (src 0..2, fate 3..10, apologies 11), then the
+ * satisfaction ratings made in the period (STMT_RATING_CELLS, src/rating). */
 enum report_col {
 	RC_CARRIED, /* kỳ trước chuyển sang */
 	RC_ONLINE, /* mới tiếp nhận trực tuyến */
@@ -29,6 +30,8 @@ enum report_col {
 	RC_IP_ON_TIME, /* đang giải quyết trong hạn */
 	RC_IP_OVERDUE, /* đang giải quyết quá hạn */
 	RC_APOLOGIES, /* phiếu xin lỗi đã gửi */
+	RC_RATED, /* lượt đánh giá mức độ hài lòng */
+	RC_SATISFIED, /* trong đó hài lòng */
 	RC__MAX
 };
 
@@ -45,10 +48,15 @@ enum report_sum {
 struct report_coldef {
 	const char *name, *vi, *en;
 	int src_lo, src_hi, fate_lo, fate_hi, apol; /* the drill-down predicate */
+	int rating; /* 1 = a rating count: drilled through the ratings (sat_min) */
+	int sat_min;
 };
 /* Columns RC_* then RS_* (RC__MAX + RS__MAX entries). */
 extern const struct report_coldef report_cols[RC__MAX + RS__MAX];
 #define REPORT_NCOLS (RC__MAX + RS__MAX)
+/* The columns STMT_RPT_CELLS counts (the dossier classification); a
+ * motcua-report/1 snapshot holds only these. */
+#define REPORT_NCLS (RC_APOLOGIES + 1)
 /* Index into report_cols of a column name, or -1. */
 int report_col_from(const char *name);
 
@@ -113,6 +121,8 @@ int report_rollup(const struct report_cells *c, enum report_group g, struct repo
     size_t *nrows, struct report_row *total);
 /* (early + on time) / handled, or -1 when nothing was handled. */
 double report_on_time_rate(const struct report_row *r);
+/* satisfied / rated, or -1 when nobody rated (docs/REPORTS.md §1). */
+double report_satisfaction_rate(const struct report_row *r);
 /* The rate rounded to 4 decimals as JSON (null when -1). */
 json_t *report_rate_json(double rate);
 /* A row as JSON {key, name, carried_over, ..., on_time_rate}. */

@@ -6,12 +6,20 @@
  * late (one apologised but still late), rejected, withdrawn, stopped,
  * still in progress within time and overdue, online and at the counter,
  * one refused at the desk (never received) and one sent back for a
- * supplement after the period was published.
+ * supplement after the period was published; two interlinked (bundle)
+ * dossiers whose components are handled by two agencies (one component
+ * late, one bundle rejected, its waiting component stopped and never
+ * received); satisfaction ratings online, by paper slip, changed, of a
+ * rejected dossier and of the bundles.
  *
  * The expected cells are computed HERE, independently of the report's
  * SQL, from what the dossier API says about each dossier (received_at,
- * finished_at, closed_at, status, result, legal_due_at, apology), and
- * compared with the report for several periods and every group_by.  Then:
+ * finished_at, closed_at, status, result, legal_due_at, apology) and the
+ * handling agency the test gave it (components count at their own
+ * agency, bundle parents never; a rating counts at the rated dossier's
+ * handling agency, a bundle's at the desk under the bundle's code, in the
+ * period of its first answer), and compared with the report for several
+ * periods and every group_by.  Then:
  * drill-down lists add up to (and are exactly) the cells; CSV and XLSX
  * (read back with unzip, shared strings resolved) hold the JSON's
  * numbers; a published period stays frozen after later changes and shows
@@ -22,28 +30,70 @@
 #include "dossier_fixture.h"
 
 #define C_LEAD_NAME "Sở Tư pháp"
-#define NDOS 24
+#define NDOS 32
+#define NRATINGS 16
+#define RATE_COMMENT "Ý kiến riêng: chờ quá lâu ở quầy số 3"
 
 enum { X_CARRIED, X_ONLINE, X_COUNTER, X_EARLY, X_ON_TIME, X_LATE, X_REJECTED, X_WITHDRAWN,
-	X_STOPPED, X_IP_ON_TIME, X_IP_OVERDUE, X_APOLOGIES, X__MAX };
+	X_STOPPED, X_IP_ON_TIME, X_IP_OVERDUE, X_APOLOGIES, X_RATED, X_SATISFIED, X__MAX };
 
 static const char *const xcol[X__MAX] = { "carried_over", "received_online",
 	"received_counter", "handled_early", "handled_on_time", "handled_late", "rejected",
-	"withdrawn", "stopped", "in_progress_on_time", "in_progress_overdue", "apologies" };
+	"withdrawn", "stopped", "in_progress_on_time", "in_progress_overdue", "apologies", "rated",
+	"satisfied" };
 
-/* What the dossier API says about one dossier of the dataset. */
+/* What the dossier API says about one dossier of the dataset; agency is
+ * the handling agency the test gave it. */
 struct fact {
 	char code[32];
 	char proc[16];
+	char agency[16];
 	int online;
 	int64_t received, finished, closed, legal_due, apologized;
 	char status[32], cls[16];
 };
 
+/* One rating the test made: the rated dossier's handling agency and
+ * procedure row (a bundle's: the desk and the bundle's code), the time of
+ * the first answer, and whether the latest answer has no "dissatisfied". */
+struct rfact {
+	char code[32], agency[16], proc[16];
+	int64_t at;
+	int satisfied;
+};
+
 static struct fact facts[NDOS];
 static int nfacts;
-static char refused_code[32], b6[32];
-static struct sess sess_ldr_o;
+static struct rfact rfacts[NRATINGS];
+static int nrfacts;
+static char refused_code[32], b6[32], k1[32], k2[32], k2b[32];
+static struct sess sess_ldr_o, sess_tn_lead;
+
+/* The interlinked group of the dataset: A at the lead agency (the desk
+ * receives for it), then B at the other department. */
+static const char bundle_catalog[] =
+    "{\"format\": \"motcua-catalog/1\","
+    " \"bundles\": ["
+    "  {\"code\": \"lt-rpt\", \"name\": \"Liên thông báo cáo thử nghiệm\","
+    "   \"time_limit\": {\"value\": 6, \"unit\": \"day\"}, \"components\": ["
+    "    {\"key\": \"a\", \"name\": \"Thủ tục A\", \"procedure\": \"BT-A\","
+    "     \"agency\": \"served:" C_PROV "\", \"share\": 2},"
+    "    {\"key\": \"b\", \"procedure\": \"BT-B\", \"agency\": \"" C_OTHER "\", \"share\": 3,"
+    "     \"after\": [\"a\"]}]}],"
+    " \"procedures\": ["
+#define BT_PROC(code, name, lead) \
+    "  {\"code\": \"" code "\", \"name\": \"" name "\", \"field\": \"tu-phap\"," \
+    "   \"levels\": [\"province\"], \"agencies\": {\"lead\": [\"" lead "\"]}," \
+    "   \"time_limit\": {\"value\": 5, \"unit\": \"day\"}," \
+    "   \"online\": {\"level\": 2, \"class\": \"none\"}, \"channels\": [\"counter\"]," \
+    "   \"steps\": [{\"name\": \"Tiếp nhận\", \"unit\": \"Văn thư\", \"role\": \"receiver\"," \
+    "     \"hours\": 2}, {\"name\": \"Giải quyết\", \"unit\": \"Phòng chuyên môn\"," \
+    "     \"role\": \"specialist\", \"hours\": 16}]," \
+    "   \"legal_basis\": [{\"ref\": \"61/2018/NĐ-CP\", \"title\": \"Nghị định một cửa\"}]," \
+    "   \"effective_from\": \"2020-01-01\", \"decision\": \"Quyết định thử nghiệm\"}"
+    BT_PROC("BT-A", "Thủ tục thành phần A", C_LEAD) ","
+    BT_PROC("BT-B", "Thủ tục thành phần B", C_OTHER)
+    " ]}";
 
 /* ---- building the dataset ---------------------------------------------------------- */
 
@@ -56,6 +106,7 @@ add(const char *proc, int online)
 
 	assert_true(nfacts <= NDOS);
 	snprintf(f->proc, sizeof(f->proc), "%s", proc);
+	snprintf(f->agency, sizeof(f->agency), "%s", C_LEAD);
 	f->online = online;
 	if (!online) {
 		receive(proc, f->code);
@@ -79,6 +130,165 @@ finish_t1(const char *code)
 	act_ok(W_SPC, code, "forward", "");
 	act_ok(W_LDR, code, "approve", "");
 	act_ok(W_CLK, code, "result_ready", "");
+}
+
+/* A signed-in session of `user` (password PW) on the running server:
+ * "Cookie: ..." and "X-CSRF-Token: ..." in s. */
+static void
+sess_login(struct sess *s, const char *user)
+{
+	if (s->gen == srv_gen)
+		return;
+	{
+		char *b = harness_strdupf("{\"username\": \"%s\", \"password\": \"" PW "\"}", user);
+		struct http_res *r = http_json(g, "POST", "/api/v1/auth/login", b);
+		const char *sc;
+
+		expect(r, 200);
+		sc = http_header(r, "Set-Cookie");
+		snprintf(s->cookie, sizeof(s->cookie), "Cookie: %.*s", (int)strcspn(sc, ";"), sc);
+		snprintf(s->csrf_hdr, sizeof(s->csrf_hdr), "X-CSRF-Token: %s",
+		    jstr(r->json, "csrf_token"));
+		s->gen = srv_gen;
+		http_res_free(r);
+		free(b);
+	}
+}
+
+/* An action by the lead agency's own receiver (components start there). */
+static void
+lead_act_ok(const char *code, const char *action, const char *extra)
+{
+	char *path = harness_strdupf("/api/v1/dossiers/%s/actions", code);
+	char *body = harness_strdupf("{\"action\": \"%s\", \"version\": %lld%s%s}", action,
+	    (long long)version_of(code), extra[0] ? ", " : "", extra);
+	struct http_res *r;
+
+	sess_login(&sess_tn_lead, "tn_lead");
+	r = http_req(g, "POST", path, (const char *const[]){ sess_tn_lead.cookie,
+	    sess_tn_lead.csrf_hdr, JSON_CT, NULL }, body);
+	if (r->status != 200)
+		fail_msg("%s %s by tn_lead: %ld %s", action, code, r->status, r->body);
+	http_res_free(r);
+	free(path);
+	free(body);
+}
+
+/* Receive the group lt-rpt at the desk: the parent's code into parent,
+ * component a's and b's codes into ca and cb; a is a fact at the lead
+ * agency (it starts now), b is added when it starts (add_component). */
+static void
+receive_bundle(char parent[32], char ca[32], char cb[32])
+{
+	char *b = body_for("lt-rpt", "counter", "");
+	struct http_res *r = as(W_RCV, "POST", "/api/v1/dossiers", b);
+	json_t *c;
+	size_t i;
+
+	expect(r, 201);
+	assert_string_equal(jstr(r->json, "kind"), "bundle");
+	snprintf(parent, 32, "%s", jstr(r->json, "code"));
+	http_res_free(r);
+	free(b);
+	r = get_as(W_ADM, parent);
+	expect(r, 200);
+	json_array_foreach(json_object_get(r->json, "components"), i, c)
+		snprintf(strcmp(jstr(c, "key"), "a") == 0 ? ca : cb, 32, "%s", jstr(c, "code"));
+	http_res_free(r);
+}
+
+/* A component dossier as a fact of its own agency. */
+static void
+add_component(const char *code, const char *proc, const char *agency)
+{
+	struct fact *f = &facts[nfacts++];
+
+	assert_true(nfacts <= NDOS);
+	snprintf(f->code, sizeof(f->code), "%s", code);
+	snprintf(f->proc, sizeof(f->proc), "%s", proc);
+	snprintf(f->agency, sizeof(f->agency), "%s", agency);
+	f->online = 0;
+}
+
+/* ---- ratings ------------------------------------------------------------------------- */
+
+static const char *const lv[3] = { "dissatisfied", "satisfied", "very_satisfied" };
+
+/* A rating body: levels of access, procedure, officer, result (0..2),
+ * feedback -1 = none; extra members (JSON text, may be ""). */
+static char *
+rating_body(const int l[5], const char *extra)
+{
+	char fb[32];
+
+	snprintf(fb, sizeof(fb), l[4] < 0 ? "null" : "\"%s\"", l[4] < 0 ? "" : lv[l[4]]);
+	return harness_strdupf("{\"access\": \"%s\", \"procedure\": \"%s\", \"officer\": \"%s\", "
+	    "\"result\": \"%s\", \"feedback\": %s, \"comment\": \"" RATE_COMMENT "\"%s%s}", lv[l[0]],
+	    lv[l[1]], lv[l[2]], lv[l[3]], fb, extra[0] ? ", " : "", extra);
+}
+
+/* The test's own definition: satisfied when no answered criterion is 0. */
+static int
+levels_satisfied(const int l[5])
+{
+	for (int i = 0; i < 5; i++)
+		if (l[i] == 0)
+			return 0;
+	return 1;
+}
+
+static struct rfact *
+rfact_of(const char *code)
+{
+	for (int i = 0; i < nrfacts; i++)
+		if (strcmp(rfacts[i].code, code) == 0)
+			return &rfacts[i];
+	return NULL;
+}
+
+static int64_t now_t;
+
+/* Rate dossier `code` now: online with its lookup key (who = W__MAX) or
+ * as a slip entered by who.  A first rating becomes an rfact of (agency,
+ * proc); a change keeps its time and updates satisfied. */
+static void
+rate(enum who w, const char *code, const char *agency, const char *proc, const int l[5],
+    long want)
+{
+	struct rfact *f = rfact_of(code);
+	struct http_res *r;
+	char *path, *b;
+
+	if (w == W__MAX) {
+		char key[16];
+
+		r = get_as(W_ADM, code);
+		expect(r, 200);
+		snprintf(key, sizeof(key), "%s", jstr(r->json, "lookup_key"));
+		http_res_free(r);
+		path = harness_strdupf("/api/v1/public/dossiers/%s/rating?key=%s", code, key);
+		b = rating_body(l, "");
+		r = http_json(g, "POST", path, b);
+	} else {
+		path = harness_strdupf("/api/v1/dossiers/%s/rating", code);
+		b = rating_body(l, "\"channel\": \"slip\"");
+		r = as(w, "POST", path, b);
+	}
+	expect(r, want);
+	assert_int_equal(json_is_true(json_object_get(r->json, "satisfied")), levels_satisfied(l));
+	http_res_free(r);
+	free(path);
+	free(b);
+	if (f == NULL) {
+		assert_int_equal(want, 201);
+		assert_true(nrfacts < NRATINGS);
+		f = &rfacts[nrfacts++];
+		snprintf(f->code, sizeof(f->code), "%s", code);
+		snprintf(f->agency, sizeof(f->agency), "%s", agency);
+		snprintf(f->proc, sizeof(f->proc), "%s", proc);
+		f->at = now_t;
+	}
+	f->satisfied = levels_satisfied(l);
 }
 
 static int64_t
@@ -166,8 +376,11 @@ cells_of(const struct fact *f, int64_t t0, int64_t t1, int64_t as_of)
 	return m;
 }
 
+/* The expected counts of [from, to] seen at now, of one procedure row
+ * and/or one agency row (NULL = any). */
 static void
-expected(const char *from, const char *to, int64_t now, const char *proc, int64_t out[X__MAX])
+expected_of(const char *from, const char *to, int64_t now, const char *proc, const char *agency,
+    int64_t out[X__MAX])
 {
 	int64_t t0, t1;
 
@@ -177,16 +390,39 @@ expected(const char *from, const char *to, int64_t now, const char *proc, int64_
 	for (int i = 0; i < nfacts; i++) {
 		unsigned m;
 
-		if (proc != NULL && strcmp(facts[i].proc, proc) != 0)
+		if ((proc != NULL && strcmp(facts[i].proc, proc) != 0) ||
+		    (agency != NULL && strcmp(facts[i].agency, agency) != 0))
 			continue;
 		m = cells_of(&facts[i], t0, t1, now < t1 ? now : t1);
 		for (int c = 0; c < X__MAX; c++)
 			if (m & (1u << c))
 				out[c]++;
 	}
+	for (int i = 0; i < nrfacts; i++) {
+		const struct rfact *f = &rfacts[i];
+
+		if (f->at < t0 || f->at >= t1 || (proc != NULL && strcmp(f->proc, proc) != 0) ||
+		    (agency != NULL && strcmp(f->agency, agency) != 0))
+			continue;
+		out[X_RATED]++;
+		out[X_SATISFIED] += f->satisfied;
+	}
+}
+
+static void
+expected(const char *from, const char *to, int64_t now, const char *proc, int64_t out[X__MAX])
+{
+	expected_of(from, to, now, proc, NULL, out);
 }
 
 /* ---- reading answers ----------------------------------------------------------------- */
+
+/* o.a.b as an object (borrowed), NULL when absent. */
+static json_t *
+sub_obj(json_t *o, const char *a, const char *b)
+{
+	return json_object_get(json_object_get(o, a), b);
+}
 
 static struct http_res *
 report_get(enum who w, const char *query)
@@ -238,6 +474,29 @@ check_row(json_t *row, const int64_t want[X__MAX], const char *what)
 		if (got < want_rate - 0.00005 || got > want_rate + 0.00005)
 			fail_msg("%s on_time_rate: want %f, got %f", what, want_rate, got);
 	}
+	if (want[X_RATED] == 0) {
+		assert_true(json_is_null(json_object_get(row, "satisfaction_rate")));
+	} else {
+		double want_rate = (double)want[X_SATISFIED] / (double)want[X_RATED];
+		double got = json_number_value(json_object_get(row, "satisfaction_rate"));
+
+		if (got < want_rate - 0.00005 || got > want_rate + 0.00005)
+			fail_msg("%s satisfaction_rate: want %f, got %f", what, want_rate, got);
+	}
+}
+
+/* A row that must hold want, or be absent when want is all zero. */
+static void
+check_row_or_absent(json_t *row, const int64_t want[X__MAX], const char *what)
+{
+	if (row == NULL) {
+		for (int c = 0; c < X__MAX; c++)
+			if (want[c] != 0)
+				fail_msg("%s: no row, but %s should be %lld", what, xcol[c],
+				    (long long)want[c]);
+		return;
+	}
+	check_row(row, want, what);
 }
 
 /* The report of [from, to] (or a named period) seen now, by every group. */
@@ -259,33 +518,32 @@ check_period(const char *query, const char *from, const char *to, int64_t now)
 		snprintf(what, sizeof(what), "%s by %s total", query, groups[gi]);
 		check_row(row_of(r->json, "total"), want, what);
 		if (gi == 0) {
-			snprintf(what, sizeof(what), "%s agency", query);
-			check_row(row_of(r->json, C_LEAD), want, what);
-			assert_string_equal(jstr(row_of(r->json, C_LEAD), "name"), C_LEAD_NAME);
+			static const char *const ags[] = { C_LEAD, C_OTHER, C_DESK };
+
+			for (size_t a = 0; a < 3; a++) {
+				expected_of(from, to, now, NULL, ags[a], want);
+				snprintf(what, sizeof(what), "%s agency %s", query, ags[a]);
+				check_row_or_absent(row_of(r->json, ags[a]), want, what);
+			}
+			if (row_of(r->json, C_LEAD) != NULL)
+				assert_string_equal(jstr(row_of(r->json, C_LEAD), "name"), C_LEAD_NAME);
 		} else if (gi == 1) {
 			snprintf(what, sizeof(what), "%s field", query);
-			check_row(row_of(r->json, "tu-phap"), want, what);
+			check_row_or_absent(row_of(r->json, "tu-phap"), want, what);
 		} else {
-			for (int p = 0; p < 2; p++) {
-				const char *proc = p ? "DOS-T3" : "DOS-T1";
-				json_t *row = row_of(r->json, proc);
+			static const char *const procs[] = { "DOS-T1", "DOS-T3", "BT-A", "BT-B",
+				"lt-rpt" };
 
-				expected(from, to, now, proc, want);
-				snprintf(what, sizeof(what), "%s %s", query, proc);
-				if (row == NULL) {
-					for (int c = 0; c < X__MAX; c++)
-						assert_int_equal(want[c], 0);
-					continue;
-				}
-				check_row(row, want, what);
+			for (size_t p = 0; p < 5; p++) {
+				expected(from, to, now, procs[p], want);
+				snprintf(what, sizeof(what), "%s %s", query, procs[p]);
+				check_row_or_absent(row_of(r->json, procs[p]), want, what);
 			}
 		}
 		http_res_free(r);
 		free(q);
 	}
 }
-
-static int64_t now_t;
 
 static void
 set_now(const char *iso)
@@ -300,7 +558,7 @@ static void
 test_dataset_and_cells(void **state)
 {
 	const char *a1, *a2, *a3, *a4, *o1;
-	char b1[32], b2[32], b3[32], b4[32], b5[32], o2[32];
+	char b1[32], b2[32], b3[32], b4[32], b5[32], o2[32], k1a[32], k1b[32], k2a[32];
 	struct http_res *r;
 	char *bd;
 	int64_t want[X__MAX];
@@ -328,6 +586,7 @@ test_dataset_and_cells(void **state)
 	set_now("2025-01-22T10:00:00+07:00");
 	act_ok(W_CLK, a3, "result_ready", "");
 	act_ok(W_CLK, a3, "return_result", "");
+	rate(W__MAX, a3, C_LEAD, "DOS-T3", (const int[]){ 2, 2, 2, 2, -1 }, 201);
 	act_ok(W_SPC, a4, "apologize", "\"reason\": \"Cần xác minh thêm\", \"new_due_at\": "
 	    "\"2025-02-12T17:00:00+07:00\"");
 	/* Tuesday 4 February (after Tết): a1 and a4 finished after their due
@@ -347,15 +606,56 @@ test_dataset_and_cells(void **state)
 	act_ok(W_RCV, b2, "forward", "");
 	act_ok(W_RCV, b4, "forward", "");
 	act_ok(W_RCV, b5, "forward", "");
-	/* Friday 7: b2 (3 working days) on its due day: on time. */
+	/* Two interlinked dossiers: their components count at their own
+	 * agencies (b only once it starts), the parents never. */
+	receive_bundle(k1, k1a, k1b);
+	receive_bundle(k2, k2a, k2b);
+	add_component(k1a, "BT-A", C_LEAD);
+	add_component(k2a, "BT-A", C_LEAD);
+	/* Friday 7: b2 (3 working days) on its due day: on time; its paper
+	 * slip says the result was not satisfying. */
 	set_now("2025-02-07T10:00:00+07:00");
 	act_ok(W_CLK, b2, "result_ready", "");
+	rate(W_RCV, b2, C_LEAD, "DOS-T3", (const int[]){ 1, 1, 1, 0, -1 }, 201);
 	/* Monday 10: withdrawn, rejected, stopped; o1 handled. */
 	set_now("2025-02-10T09:00:00+07:00");
 	act_ok(W_RCV, b3, "withdraw", "\"reason\": \"Người nộp xin rút\"");
 	act_ok(W_LDR, b4, "reject", "\"reason\": \"Không đủ điều kiện\"");
 	act_ok(W_LDR, b5, "stop", "\"reason\": \"Người nộp đề nghị dừng\"");
 	finish_t1(o1);
+	/* k1's A, due Thursday 6 (two working days), done today: late; B
+	 * starts.  k2's A is rejected: k2 is rejected and its waiting B
+	 * stopped, never received. */
+	lead_act_ok(k1a, "forward", "");
+	act_ok(W_CLK, k1a, "result_ready", "");
+	add_component(k1b, "BT-B", C_OTHER);
+	lead_act_ok(k2a, "forward", "");
+	act_ok(W_LDR, k2a, "reject", "\"reason\": \"Không đủ điều kiện\"");
+	/* Ratings: a rejected dossier online (the service is rated), a1 online
+	 * (changed tomorrow), the rejected bundle by slip at the desk; a
+	 * component is never rated on its own. */
+	rate(W__MAX, b4, C_LEAD, "DOS-T1", (const int[]){ 1, 1, 1, 1, -1 }, 201);
+	rate(W__MAX, a1, C_LEAD, "DOS-T1", (const int[]){ 2, 2, 2, 2, 2 }, 201);
+	rate(W_RCV, k2, C_DESK, "lt-rpt", (const int[]){ 1, 0, 1, 1, -1 }, 201);
+	{
+		char *path = harness_strdupf("/api/v1/dossiers/%s/rating", k1a);
+		char *rb = rating_body((const int[]){ 2, 2, 2, 2, -1 }, "\"channel\": \"slip\"");
+
+		r = as(W_CLK, "POST", path, rb);
+		assert_problem(r, 422, "unprocessable");
+		assert_non_null(strstr(r->body, k1));
+		http_res_free(r);
+		free(path);
+		free(rb);
+	}
+	/* Tuesday 11: k1's B done early at the other department; k1 has its
+	 * result and is rated online; a1's applicant changes the answer (the
+	 * rating stays in February, now not satisfied). */
+	set_now("2025-02-11T10:00:00+07:00");
+	act_ok(W_RCV_O, k1b, "forward", "");
+	act_ok(W_RCV_O, k1b, "result_ready", "");
+	rate(W__MAX, k1, C_DESK, "lt-rpt", (const int[]){ 2, 2, 2, 2, -1 }, 201);
+	rate(W__MAX, a1, C_LEAD, "DOS-T1", (const int[]){ 2, 2, 0, 2, -1 }, 200);
 	/* Wednesday 26 and Thursday 27: b6 received, then sent back for a
 	 * supplement after appraisal (the clock stops). */
 	set_now("2025-02-26T09:00:00+07:00");
@@ -363,22 +663,40 @@ test_dataset_and_cells(void **state)
 	act_ok(W_RCV, b6, "forward", "");
 	set_now("2025-02-27T10:00:00+07:00");
 	act_ok(W_SPC, b6, "request_supplement", "\"missing\": [\"Bản sao giấy khai sinh\"]");
-	/* Monday 10 March: the report. */
+	/* Monday 10 March: o1 rated; the report. */
 	set_now("2025-03-10T09:00:00+07:00");
+	rate(W__MAX, o1, C_LEAD, "DOS-T1", (const int[]){ 1, 2, 1, 2, 1 }, 201);
 	read_facts();
 	(void)a2;
 	/* The dataset has what the issue names. */
 	expected("2025-02-01", "2025-02-28", now_t, NULL, want);
 	assert_true(want[X_CARRIED] >= 3);
 	assert_true(want[X_EARLY] + want[X_ON_TIME] >= 1 && want[X_LATE] >= 2);
-	assert_int_equal(want[X_REJECTED], 1);
+	assert_int_equal(want[X_REJECTED], 2); /* b4 and k2's A */
 	assert_int_equal(want[X_WITHDRAWN], 1);
-	assert_int_equal(want[X_STOPPED], 1);
+	assert_int_equal(want[X_STOPPED], 1); /* b5; k2's B was never received */
+	assert_int_equal(want[X_RATED], 5);
+	assert_int_equal(want[X_SATISFIED], 2);
 	assert_true(want[X_IP_OVERDUE] >= 1);
 	assert_int_equal(want[X_ONLINE], 1);
 	expected("2025-01-01", "2025-01-31", now_t, NULL, want);
 	assert_int_equal(want[X_APOLOGIES], 1);
 	assert_int_equal(want[X_EARLY], 1);
+	/* The bundles as the dossier API says: k1 has its result through
+	 * its components (A late), k2 is rejected, k2's B stopped unreceived. */
+	for (int i = 0; i < nfacts; i++)
+		if (strcmp(facts[i].code, k1a) == 0)
+			assert_string_equal(facts[i].cls, "late");
+	r = get_as(W_ADM, k1);
+	expect_field(r, "status", "result_ready");
+	http_res_free(r);
+	r = get_as(W_ADM, k2);
+	expect_field(r, "status", "rejected");
+	http_res_free(r);
+	r = get_as(W_ADM, k2b);
+	expect_field(r, "status", "stopped");
+	assert_true(json_is_null(json_object_get(r->json, "received_at")));
+	http_res_free(r);
 	/* a4: apologised, finished after the original legal due time: late. */
 	for (int i = 0; i < nfacts; i++)
 		if (strcmp(facts[i].code, a4) == 0) {
@@ -402,6 +720,17 @@ test_dataset_and_cells(void **state)
 		expect(r, 200);
 		assert_int_equal(jint(json_object_get(r->json, "total"), "to_handle"),
 		    nfacts);
+		assert_null(strstr(r->body, refused_code));
+		http_res_free(r);
+		/* The dossiers behind "to handle" are exactly the facts: no bundle
+		 * parent, no unreceived component, no refused dossier. */
+		r = as(W_ADM, "GET", "/api/v1/reports/resolution/dossiers?period=2025-Q1&"
+		    "column=to_handle&limit=500", NULL);
+		expect(r, 200);
+		assert_int_equal(json_array_size(json_object_get(r->json, "items")), nfacts);
+		assert_null(strstr(r->body, k1));
+		assert_null(strstr(r->body, k2));
+		assert_null(strstr(r->body, k2b));
 		assert_null(strstr(r->body, refused_code));
 		http_res_free(r);
 	}
@@ -432,8 +761,8 @@ test_drilldown(void **state)
 	static const char *const cols[] = { "carried_over", "received_online", "received_counter",
 		"handled_early", "handled_on_time", "handled_late", "rejected", "withdrawn",
 		"stopped", "in_progress_on_time", "in_progress_overdue", "apologies", "to_handle",
-		"received", "handled", "in_progress" };
-	static const char *const rows[] = { "DOS-T1", "DOS-T3", "total" };
+		"received", "handled", "in_progress", "rated", "satisfied" };
+	static const char *const rows[] = { "DOS-T1", "DOS-T3", "BT-A", "BT-B", "total" };
 	const char *periods[][2] = { { "2025-01-01", "2025-01-31" }, { "2025-02-01", "2025-02-28" } };
 	struct http_res *rep, *r;
 
@@ -448,17 +777,27 @@ test_drilldown(void **state)
 		assert_int_equal(report_like_day(periods[p][1], 1, &t1), 0);
 		rep = report_get(W_ADM, q);
 		expect(rep, 200);
-		for (size_t ri = 0; ri < 3; ri++) {
+		for (size_t ri = 0; ri < 5; ri++) {
 			for (size_t ci = 0; ci < sizeof(cols) / sizeof(cols[0]); ci++) {
 				json_t *row = row_of(rep->json, rows[ri]);
 				int64_t cell = row ? jint(row, cols[ci]) : 0, got = 0, want = 0;
 				char cursor[32] = "";
 				unsigned m = mask_of(cols[ci]);
+				/* The rating columns list the dossiers rated in the period. */
+				int rating = strcmp(cols[ci], "rated") == 0 ||
+				    strcmp(cols[ci], "satisfied") == 0;
+				int sat_only = strcmp(cols[ci], "satisfied") == 0;
 
-				for (int i = 0; i < nfacts; i++)
+				for (int i = 0; i < nfacts && !rating; i++)
 					if ((strcmp(rows[ri], "total") == 0 ||
 					    strcmp(rows[ri], facts[i].proc) == 0) &&
 					    (cells_of(&facts[i], t0, t1, now_t < t1 ? now_t : t1) & m))
+						want++;
+				for (int i = 0; i < nrfacts && rating; i++)
+					if ((strcmp(rows[ri], "total") == 0 ||
+					    strcmp(rows[ri], rfacts[i].proc) == 0) &&
+					    rfacts[i].at >= t0 && rfacts[i].at < t1 &&
+					    (!sat_only || rfacts[i].satisfied))
 						want++;
 				assert_int_equal(cell, want);
 				/* Pages of two, following next_cursor. */
@@ -475,7 +814,15 @@ test_drilldown(void **state)
 					json_array_foreach(json_object_get(r->json, "items"), k, it) {
 						int found = 0;
 
-						for (int i = 0; i < nfacts; i++)
+						for (int i = 0; i < nrfacts && rating; i++)
+							if (strcmp(rfacts[i].code, jstr(it, "code")) == 0) {
+								found = 1;
+								assert_true(rfacts[i].at >= t0 && rfacts[i].at < t1);
+								assert_true(!sat_only || rfacts[i].satisfied);
+								/* Never the comment. */
+								assert_null(json_object_get(it, "comment"));
+							}
+						for (int i = 0; i < nfacts && !rating; i++)
 							if (strcmp(facts[i].code, jstr(it, "code")) == 0) {
 								found = 1;
 								assert_true(cells_of(&facts[i], t0, t1,
@@ -520,7 +867,8 @@ test_drilldown(void **state)
 static const char *const layout_cols[] = { "to_handle", "carried_over", "received",
 	"received_online", "received_counter", "handled", "handled_early", "handled_on_time",
 	"handled_late", "in_progress", "in_progress_on_time", "in_progress_overdue", "rejected",
-	"withdrawn", "stopped", "on_time_rate", "apologies" };
+	"withdrawn", "stopped", "on_time_rate", "apologies", "rated", "satisfied",
+	"satisfaction_rate" };
 #define NLAYOUT (sizeof(layout_cols) / sizeof(layout_cols[0]))
 
 /* Split one CSV line (RFC 4180) into at most max fields (malloc'd). */
@@ -791,7 +1139,7 @@ test_publish_frozen(void **state)
 	expect(r, 201);
 	expect_field(r, "from", "2025-02-01");
 	expect_field(r, "to", "2025-02-28");
-	expect_field(r, "definitions", "motcua-report/1");
+	expect_field(r, "definitions", "motcua-report/2");
 	http_res_free(r);
 	r = as(W_ADM, "POST", "/api/v1/reports/publications", "{\"from\": \"2025-02-01\", "
 	    "\"to\": \"2025-02-28\"}");
@@ -893,10 +1241,21 @@ test_scope(void **state)
 	expect(r, 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
 	http_res_free(r);
-	/* Even a published period is cut to the caller's agencies. */
+	/* Even a published period is cut to the caller's agencies: only the
+	 * department's own component of the interlinked dossier. */
 	r = as_ldr_o("/api/v1/reports/resolution?period=2025-02");
 	expect(r, 200);
-	assert_int_equal(json_array_size(json_object_get(r->json, "rows")), 0);
+	assert_int_equal(json_array_size(json_object_get(r->json, "rows")), 1);
+	assert_null(row_of(r->json, C_LEAD));
+	assert_null(row_of(r->json, C_DESK));
+	{
+		int64_t want[X__MAX];
+
+		expected_of("2025-02-01", "2025-02-28", now_t, NULL, C_OTHER, want);
+		assert_int_equal(want[X_ON_TIME] + want[X_EARLY], 1);
+		check_row(row_of(r->json, C_OTHER), want, "other department, published February");
+		check_row(json_object_get(r->json, "total"), want, "other department total");
+	}
 	assert_false(json_is_null(json_object_get(r->json, "published")));
 	http_res_free(r);
 	/* The lead agency's leader sees its own; the receiver has no report.read. */
@@ -948,10 +1307,31 @@ test_other_figures(void **state)
 		assert_true(got > ws - 0.0001 && got < ws + 0.0001);
 	}
 	x = json_object_get(json_object_get(r->json, "indicators"), "level34_share");
-	/* DOS-T1 is level 3, DOS-T3 and DOS-XD level 2: one of three. */
-	assert_true(json_number_value(json_object_get(x, "actual")) > 0.333 &&
-	    json_number_value(json_object_get(x, "actual")) < 0.334);
+	/* DOS-T1 is level 3; DOS-T3, DOS-XD, BT-A and BT-B level 2: one of five. */
+	assert_true(json_number_value(json_object_get(x, "actual")) > 0.1999 &&
+	    json_number_value(json_object_get(x, "actual")) < 0.2001);
 	assert_false(json_is_true(json_object_get(x, "meets")));
+	/* Satisfaction: the ratings made in February against 75 %. */
+	x = json_object_get(json_object_get(r->json, "indicators"), "satisfaction");
+	{
+		double ws = (double)want[X_SATISFIED] / (double)want[X_RATED];
+		double got = json_number_value(json_object_get(x, "actual"));
+
+		assert_true(want[X_RATED] > 0);
+		assert_true(got > ws - 0.0001 && got < ws + 0.0001);
+		assert_true(json_real_value(json_object_get(x, "target")) > 0.749);
+		assert_int_equal(json_is_true(json_object_get(x, "meets")), ws >= 0.75);
+	}
+	x = json_object_get(r->json, "satisfaction_criteria");
+	assert_int_equal(jint(x, "rated"), want[X_RATED]);
+	assert_int_equal(jint(x, "satisfied"), want[X_SATISFIED]);
+	/* b2's result, k2's procedure, a1's officer (its changed answer). */
+	assert_int_equal(jint(sub_obj(x, "criteria", "result"), "dissatisfied"), 1);
+	assert_int_equal(jint(sub_obj(x, "criteria", "procedure"), "dissatisfied"), 1);
+	assert_int_equal(jint(sub_obj(x, "criteria", "officer"), "dissatisfied"), 1);
+	assert_int_equal(jint(sub_obj(x, "criteria", "access"), "dissatisfied"), 0);
+	assert_int_equal(jint(sub_obj(x, "criteria", "access"), "answered"), want[X_RATED]);
+	assert_int_equal(jint(sub_obj(x, "criteria", "feedback"), "answered"), 0);
 	http_res_free(r);
 
 	r = as(W_ADM, "GET", "/api/v1/reports/trend?months=3", NULL);
@@ -1002,7 +1382,7 @@ no_personal_data(const struct http_res *r)
 {
 	static const char *const bad[] = { "Nguyễn Thị Bích Ngọc", "079190001234", "0912 345 678",
 		"ngoc.nguyen@example.vn", "Phan Chu Trinh", "Cán Bộ Thử Nghiệm", "tn_desk", "cv_lead",
-		"-2502", "-2501" };
+		"-2502", "-2501", RATE_COMMENT, "quầy số 3" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (strstr(r->body, bad[i]) != NULL)
@@ -1034,18 +1414,34 @@ test_public(void **state)
 	assert_int_equal(jint(row, "received_online"), want[X_ONLINE]);
 	assert_int_equal(jint(row, "handled_in_time"), want[X_EARLY] + want[X_ON_TIME]);
 	assert_int_equal(jint(row, "in_progress"), want[X_IP_ON_TIME] + want[X_IP_OVERDUE]);
+	/* Satisfaction counts only (a3's rating). */
+	assert_int_equal(want[X_RATED], 1);
+	assert_int_equal(jint(row, "rated"), want[X_RATED]);
+	assert_int_equal(jint(row, "satisfied"), want[X_SATISFIED]);
+	assert_true(json_real_value(json_object_get(row, "satisfaction_rate")) > 0.9999);
 	http_res_free(r);
 	/* February is published: the frozen figures. */
 	r = http_get(g, "/api/v1/public/statistics?kind=month&date=2025-02-10");
 	expect(r, 200);
 	no_personal_data(r);
 	assert_true(json_is_true(json_object_get(r->json, "published")));
+	/* The desk's row: the two bundles' ratings, one satisfied. */
+	expected_of("2025-02-01", "2025-02-28", now_t, NULL, C_DESK, want);
+	assert_int_equal(want[X_RATED], 2);
+	json_array_foreach(json_object_get(r->json, "agencies"), i, row)
+		if (strcmp(jstr(row, "code"), C_DESK) == 0)
+			break;
+	assert_non_null(row);
+	assert_int_equal(jint(row, "rated"), want[X_RATED]);
+	assert_int_equal(jint(row, "satisfied"), want[X_SATISFIED]);
+	assert_int_equal(jint(json_object_get(r->json, "total"), "rated"), 5);
 	http_res_free(r);
 	r = http_get(g, "/api/v1/public/statistics?kind=week&date=2025-02-05&format=csv");
 	expect(r, 200);
 	no_personal_data(r);
 	assert_memory_equal(r->body, "\xEF\xBB\xBF", 3);
 	assert_non_null(strstr(r->body, "week,2025-02-03,2025-02-09"));
+	assert_non_null(strstr(r->body, "satisfaction_rate_percent"));
 	assert_non_null(strstr(r->body, C_LEAD_NAME));
 	http_res_free(r);
 	r = http_get(g, "/api/v1/public/statistics?kind=year");
@@ -1123,6 +1519,24 @@ setup(void **state)
 	    C_OTHER "\"}");
 	expect(r, 201);
 	http_res_free(r);
+	/* The lead agency's own receiver starts its components. */
+	r = as(W_ADM, "POST", "/api/v1/users", "{\"username\": \"tn_lead\", \"password\": \""
+	    PW "\", \"role\": \"receiver\", \"full_name\": \"Tiếp Nhận Sở\", \"agency\": \""
+	    C_LEAD "\"}");
+	expect(r, 201);
+	http_res_free(r);
+	/* The interlinked group, imported with the server stopped. */
+	{
+		char *file = harness_strdupf("%s/bundles.json", harness_tmpdir());
+
+		harness_write_file(file, bundle_catalog);
+		assert_int_equal(srv_terminate(g, SIGTERM, 15000), 0);
+		g->pid = 0;
+		cli_ok((const char *const[]){ "catalog", "import", file, "--db", srv_db_url(g),
+		    NULL });
+		free(file);
+		at(NULL);
+	}
 	return 0;
 }
 

@@ -11,6 +11,7 @@ import {
 } from '/shared/js/app.js';
 import { flag, resultTag, summaryRows, timeline } from './dossier-common.js';
 import { bundleLead, bundleProgress } from './bundle-common.js';
+import { hideRating, showRating } from './rating.js';
 
 extend({
   vi: {
@@ -166,6 +167,7 @@ async function lookup(code, key, { focus = true } = {}) {
     shown = d;
     busy.textContent = '';
     render(d);
+    showRating(d.code, key);
     if (focus) section.focus();
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
@@ -173,6 +175,7 @@ async function lookup(code, key, { focus = true } = {}) {
     busy.textContent = '';
     section.hidden = true;
     shown = null;
+    hideRating();
     const p = err.problem;
     if (err.status === 404) {
       // The same words whatever was wrong: the code or the key.

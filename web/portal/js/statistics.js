@@ -11,7 +11,7 @@ extend({
     'stat.kind': 'Kỳ', 'stat.week': 'Tuần', 'stat.month': 'Tháng', 'stat.date': 'Một ngày trong kỳ', 'stat.show': 'Xem',
     'stat.table_title': 'Kết quả theo cơ quan', 'stat.csv': 'Dữ liệu mở (CSV)', 'stat.json': 'Dữ liệu mở (JSON)',
     'stat.caption': 'Số liệu giải quyết hồ sơ của từng cơ quan',
-    'stat.agency': 'Cơ quan', 'stat.rate': 'Tỷ lệ đúng hạn',
+    'stat.agency': 'Cơ quan', 'stat.rate': 'Tỷ lệ đúng hạn', 'stat.sat_rate': 'Tỷ lệ hài lòng',
     'stat.period': 'Từ {from} đến {to}; số liệu tính đến {asof}. {pub}',
     'stat.published': 'Số liệu đã chốt.', 'stat.live': 'Số liệu chưa chốt, có thể thay đổi.',
     'stat.none': 'Chưa có hồ sơ nào trong kỳ này.',
@@ -23,7 +23,7 @@ extend({
     'stat.kind': 'Period', 'stat.week': 'Week', 'stat.month': 'Month', 'stat.date': 'A day in the period', 'stat.show': 'Show',
     'stat.table_title': 'Results by agency', 'stat.csv': 'Open data (CSV)', 'stat.json': 'Open data (JSON)',
     'stat.caption': 'Handling figures of each agency',
-    'stat.agency': 'Agency', 'stat.rate': 'On-time rate',
+    'stat.agency': 'Agency', 'stat.rate': 'On-time rate', 'stat.sat_rate': 'Satisfaction rate',
     'stat.period': 'From {from} to {to}; figures as of {asof}. {pub}',
     'stat.published': 'Published (frozen) figures.', 'stat.live': 'Not yet published; may change.',
     'stat.none': 'No dossiers in this period.',
@@ -46,12 +46,14 @@ async function load(q) {
   }
   const cols = res.columns;
   $('stat-head').replaceChildren(h('tr', {}, h('th', { scope: 'col' }, t('stat.agency')),
-    ...cols.map((c) => h('th', { scope: 'col' }, c.label)), h('th', { scope: 'col' }, t('stat.rate'))));
+    ...cols.map((c) => h('th', { scope: 'col' }, c.label)), h('th', { scope: 'col' }, t('stat.rate')),
+    h('th', { scope: 'col' }, t('stat.sat_rate'))));
+  const rate = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)} %`);
   const row = (r) => h('tr', {}, h('th', { scope: 'row', class: 'rpt-name' }, r.name),
     ...cols.map((c) => h('td', {}, String(r[c.name]))),
-    h('td', {}, r.on_time_rate === null ? '—' : `${(r.on_time_rate * 100).toFixed(2)} %`));
+    h('td', {}, rate(r.on_time_rate)), h('td', {}, rate(r.satisfaction_rate)));
   $('stat-body').replaceChildren(...(res.agencies.length ? res.agencies.map(row)
-    : [h('tr', {}, h('td', { class: 'table__empty', colspan: cols.length + 2 }, t('stat.none')))]));
+    : [h('tr', {}, h('td', { class: 'table__empty', colspan: cols.length + 3 }, t('stat.none')))]));
   $('stat-foot').replaceChildren(row(res.total));
   $('stat-period').textContent = t('stat.period', {
     from: vnDate(res.period.from), to: vnDate(res.period.to), asof: formatDateTime(res.as_of),

@@ -22,6 +22,7 @@ extend({
     'dash.chart_volume': 'Hồ sơ mới tiếp nhận theo tháng: tổng số và trực tuyến',
     'dash.total': 'Tổng số', 'dash.online': 'Trực tuyến',
     'dash.none_overdue': 'Không có hồ sơ quá hạn.',
+    'dash.ratings': '{n} lượt đánh giá trong tháng; hài lòng khi không có tiêu chí nào “Không hài lòng”.',
   },
   en: {
     'dash.doc_title': 'Dashboard — motcua',
@@ -37,6 +38,7 @@ extend({
     'dash.chart_volume': 'New dossiers per month: all and online',
     'dash.total': 'All', 'dash.online': 'Online',
     'dash.none_overdue': 'No overdue dossiers.',
+    'dash.ratings': '{n} ratings this month; satisfied when no criterion is “dissatisfied”.',
   },
 });
 
@@ -45,14 +47,15 @@ const pct = (v) => `${(v * 100).toFixed(1)} %`;
 const pad = (n) => String(n).padStart(2, '0');
 const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 
-function card(key, ind) {
+function card(key, ind, note = null) {
   const has = ind.actual !== null && ind.actual !== undefined;
   const cls = !has ? 'dash-card--none' : ind.meets ? 'dash-card--ok' : 'dash-card--bad';
   return h('article', { class: `dash-card ${cls}`, dataset: { indicator: key } },
     h('h3', {}, t(`dash.${key}`)),
     h('p', { class: 'dash-card__value' }, has ? pct(ind.actual) : '—'),
     h('p', { class: 'dash-card__target' }, t('dash.target', { v: pct(ind.target) })),
-    h('p', { class: 'muted small mb-0' }, !has ? t('dash.no_data') : ind.meets ? t('dash.meets') : t('dash.misses')));
+    h('p', { class: 'muted small mb-0' }, !has ? t('dash.no_data') : ind.meets ? t('dash.meets') : t('dash.misses')),
+    note ? h('p', { class: 'muted small mb-0 dash-card__note' }, note) : null);
 }
 
 async function load() {
@@ -67,7 +70,8 @@ async function load() {
     ]);
     $('dash-period').textContent = t('dash.period', { from, to, scope: sum.scope });
     $('dash-cards').replaceChildren(...['on_time_rate', 'online_share', 'level34_share', 'satisfaction']
-      .map((k) => card(k, sum.indicators[k])));
+      .map((k) => card(k, sum.indicators[k], k === 'satisfaction'
+        ? t('dash.ratings', { n: sum.satisfaction_criteria?.rated ?? 0 }) : null)));
     const labels = trend.items.map((i) => i.month);
     const rate = $('dash-chart-rate');
     rate.replaceChildren(h('figcaption', {}, t('dash.chart_rate')),

@@ -32,6 +32,7 @@ extend({
     'rpt.h_received': 'Số hồ sơ nhận giải quyết', 'rpt.h_result': 'Kết quả giải quyết',
     'rpt.h_new': 'Mới tiếp nhận', 'rpt.h_done': 'Đã giải quyết', 'rpt.h_open': 'Đang giải quyết',
     'rpt.h_apart': 'Không tính vào kết quả',
+    'rpt.h_sat': 'Đánh giá mức độ hài lòng trong kỳ', 'rpt.sat_rate': 'Tỷ lệ hài lòng',
   },
   en: {
     'rpt.doc_title': 'Reports and statistics — motcua',
@@ -57,13 +58,16 @@ extend({
     'rpt.h_received': 'Dossiers to handle', 'rpt.h_result': 'Results',
     'rpt.h_new': 'New', 'rpt.h_done': 'Handled', 'rpt.h_open': 'In progress',
     'rpt.h_apart': 'Not counted as handled',
+    'rpt.h_sat': 'Satisfaction ratings in the period', 'rpt.sat_rate': 'Satisfaction rate',
   },
 });
 
 // The form's layout, as the paper form (and the CSV/XLSX exports).
 const COLS = ['to_handle', 'carried_over', 'received', 'received_online', 'received_counter',
   'handled', 'handled_early', 'handled_on_time', 'handled_late', 'in_progress', 'in_progress_on_time',
-  'in_progress_overdue', 'rejected', 'withdrawn', 'stopped', 'on_time_rate', 'apologies'];
+  'in_progress_overdue', 'rejected', 'withdrawn', 'stopped', 'on_time_rate', 'apologies',
+  'rated', 'satisfied', 'satisfaction_rate'];
+const RATES = ['on_time_rate', 'satisfaction_rate'];
 
 const $ = (id) => document.getElementById(id);
 const pad = (n) => String(n).padStart(2, '0');
@@ -82,7 +86,7 @@ let state = { query: null, report: null, labels: {} };
 
 function cellText(row, col) {
   const v = row[col];
-  if (col === 'on_time_rate') return v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)} %`;
+  if (RATES.includes(col)) return v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)} %`;
   return String(v ?? 0);
 }
 
@@ -93,9 +97,10 @@ function renderHead(rep) {
   $('rpt-head').replaceChildren(
     h('tr', {}, th(t('rpt.stt'), { rowspan: 3 }), th(name, { rowspan: 3 }),
       th(t('rpt.h_received'), { colspan: 5 }), th(t('rpt.h_result'), { colspan: 10 }),
-      th(t('rpt.rate'), { rowspan: 3 }), th(L.apologies, { rowspan: 3 })),
+      th(t('rpt.rate'), { rowspan: 3 }), th(L.apologies, { rowspan: 3 }), th(t('rpt.h_sat'), { colspan: 3 })),
     h('tr', {}, th(L.to_handle, { rowspan: 2 }), th(L.carried_over, { rowspan: 2 }), th(t('rpt.h_new'), { colspan: 3 }),
-      th(t('rpt.h_done'), { colspan: 4 }), th(t('rpt.h_open'), { colspan: 3 }), th(t('rpt.h_apart'), { colspan: 3 })),
+      th(t('rpt.h_done'), { colspan: 4 }), th(t('rpt.h_open'), { colspan: 3 }), th(t('rpt.h_apart'), { colspan: 3 }),
+      th(L.rated, { rowspan: 2 }), th(L.satisfied, { rowspan: 2 }), th(t('rpt.sat_rate'), { rowspan: 2 })),
     h('tr', {}, ...['received', 'received_online', 'received_counter', 'handled', 'handled_early', 'handled_on_time',
       'handled_late', 'in_progress', 'in_progress_on_time', 'in_progress_overdue', 'rejected', 'withdrawn', 'stopped']
       .map((c) => th(L[c]))),
@@ -106,7 +111,7 @@ function renderRow(row, i, diffs) {
   const cells = COLS.map((col) => {
     const text = cellText(row, col);
     const diff = diffs.get(`${row.key}|${col}`);
-    if (col === 'on_time_rate' || row[col] === 0) {
+    if (RATES.includes(col) || row[col] === 0) {
       return h('td', {}, text, diff ? h('span', { class: 'rpt-diff', title: t('rpt.diff_title', { live: diff.live }) }, '*') : null);
     }
     const btn = h('button', {

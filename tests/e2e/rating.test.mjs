@@ -1,0 +1,176 @@
+// Satisfaction ratings in the browser, against the real binary
+// (docs/RATING.md): the rating form on the public lookup page (radio groups
+// operated by keyboard, a missing answer explained, the thank-you without
+// the comment, English), the paper-slip form on the staff dossier page, and
+// the dashboard's satisfaction card showing the month's value against the
+// 75 % target. Data: `motcua seed`, `motcua dossier demo`, two dossiers that
+// have their result from `motcua dossier list`.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll,
+} from './lib/harness.mjs';
+
+const T = { timeout: 120_000 };
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DATA = path.resolve(here, '../../data');
+const PW = 'Mật-khẩu-trình-duyệt-2025';
+const COMMENT = 'Ý kiến riêng không được công khai 4711';
+
+function motcua(args, input = '') {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 90_000);
+    child.stdout.on('data', (c) => { out += c; });
+    child.stderr.on('data', (c) => { err += c; });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
+    });
+    child.stdin.end(input);
+  });
+}
+
+const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
+
+async function signIn(page, base, user, next) {
+  await page.goto(`${base}/staff/login.html?${new URLSearchParams({ next })}`);
+  await page.getByLabel('Tên đăng nhập').fill(user);
+  await page.getByLabel('Mật khẩu').fill(PW);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(`${base}${next}`);
+  await page.locator('[data-staff-user]').waitFor();
+}
+
+describe('satisfaction ratings', { concurrency: 1 }, () => {
+  let server;
+  let browser;
+  let online; // rated by the applicant on the lookup page
+  let slip; // entered at the desk
+
+  before(async () => {
+    server = await startServer({ args: ['--data', DATA] });
+    const db = ['--db', server.dbUrl, '--data', DATA];
+    await motcua(['seed', ...db]);
+    await motcua(['dossier', 'demo', '--count', '40', '--days', '60', ...db]);
+    await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19',
+      '--name', 'Nguyễn Văn Quản', '--db', server.dbUrl], `${PW}\n`);
+    const rows = (await motcua(['dossier', 'list', '--status', 'result_ready,returned', ...db]))
+      .trim().split('\n').map((l) => l.split('\t'));
+    assert.ok(rows.length >= 2, `two dossiers with a result in\n${rows.join('\n')}`);
+    online = JSON.parse(await motcua(['dossier', 'show', rows[0][0], ...db]));
+    slip = JSON.parse(await motcua(['dossier', 'show', rows[1][0], ...db]));
+    // A desk official of the slip dossier's receiving agency.
+    await motcua(['user', 'add', '--username', 'quaythu', '--role', 'receiver', '--agency', slip.agency.code,
+      '--name', 'Đỗ Thị Quầy', '--db', server.dbUrl], `${PW}\n`);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lets the applicant rate from the lookup page, by keyboard, and thanks without the comment', T, async () => {
+    const { context, page, assertClean } = await newPage(browser, { viewport: { width: 375, height: 800 } });
+    try {
+      await page.goto(`${server.url}/portal/lookup.html?${new URLSearchParams({ code: online.code, key: online.lookup_key })}`);
+      const sec = page.locator('#lookup-rating');
+      await sec.getByRole('heading', { name: 'Đánh giá mức độ hài lòng' }).waitFor();
+      // Five radio groups, each a fieldset with its legend.
+      const groups = sec.getByRole('group');
+      assert.equal(await groups.count(), 5);
+      const access = sec.getByRole('group', { name: 'Tiếp cận dịch vụ' });
+      // Keyboard: focus the first level, the arrow key moves the choice.
+      await access.getByLabel('Rất hài lòng').focus();
+      await page.keyboard.press('Space');
+      assert.equal(await access.getByLabel('Rất hài lòng').isChecked(), true);
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await access.getByLabel('Hài lòng', { exact: true }).isChecked(), true);
+      await sec.getByRole('group', { name: 'Thủ tục hành chính' }).getByLabel('Rất hài lòng').check();
+      await sec.getByRole('group', { name: 'Kết quả giải quyết' }).getByLabel('Hài lòng', { exact: true }).check();
+      // The officer criterion is left out: the form says so and sends nothing.
+      await sec.getByRole('button', { name: 'Gửi đánh giá' }).click();
+      const problem = sec.locator('[data-problem]');
+      await problem.filter({ hasText: 'Hãy chọn một mức.' }).waitFor();
+      assert.match(await problem.innerText(), /Cán bộ, công chức giải quyết/);
+      await checkA11y(page);
+      await sec.getByRole('group', { name: 'Cán bộ, công chức giải quyết' }).getByLabel('Rất hài lòng').check();
+      await sec.getByLabel(/Ý kiến khác/).fill(COMMENT);
+      assert.equal(await hasHorizontalScroll(page), false, 'no sideways scrolling on a phone');
+      await sec.getByRole('button', { name: 'Gửi đánh giá' }).click();
+      await sec.getByRole('heading', { name: 'Cảm ơn Ông/Bà đã đánh giá' }).waitFor();
+      const text = await sec.innerText();
+      assert.match(text, /Hài lòng \(không có tiêu chí nào “Không hài lòng”\)/);
+      assert.match(text, /Không có phản ánh, kiến nghị/);
+      assert.ok(!(await page.locator('body').innerText()).includes(COMMENT), 'the comment is not shown back');
+      await checkA11y(page);
+      // English, then a fresh lookup shows the rating (and the change button).
+      await page.getByRole('button', { name: 'English' }).click();
+      await sec.getByRole('heading', { name: 'Thank you for your rating' }).waitFor();
+      await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+      await page.reload();
+      await sec.getByRole('heading', { name: 'Hồ sơ đã được đánh giá' }).waitFor();
+      await sec.getByRole('button', { name: 'Thay đổi đánh giá' }).waitFor();
+      assertClean('lookup rating');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets the desk enter a paper slip on the dossier page', T, async () => {
+    const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+    try {
+      await signIn(page, server.url, 'quaythu', `/staff/dossier.html?code=${encodeURIComponent(slip.code)}`);
+      const sec = page.locator('#dos-rating');
+      await sec.getByRole('heading', { name: 'Nhập phiếu đánh giá' }).waitFor();
+      assert.match(await sec.innerText(), /Chưa có đánh giá/);
+      assert.equal(await sec.getByLabel('Phiếu đánh giá giấy').isChecked(), true);
+      await sec.getByRole('group', { name: 'Tiếp cận dịch vụ' }).getByLabel('Hài lòng', { exact: true }).check();
+      await sec.getByRole('group', { name: 'Thủ tục hành chính' }).getByLabel('Hài lòng', { exact: true }).check();
+      await sec.getByRole('group', { name: 'Cán bộ, công chức giải quyết' }).getByLabel('Rất hài lòng').check();
+      await sec.getByRole('group', { name: 'Kết quả giải quyết' }).getByLabel('Không hài lòng').check();
+      await sec.getByLabel(/Ý kiến khác/).fill('Phải đi lại hai lần');
+      await checkA11y(page);
+      await sec.getByRole('button', { name: 'Lưu phiếu đánh giá' }).click();
+      await sec.getByText('Đã lưu phiếu đánh giá.').waitFor();
+      const text = await sec.innerText();
+      assert.match(text, /Không hài lòng \(có tiêu chí “Không hài lòng”\)/);
+      assert.match(text, /Phiếu đánh giá giấy/);
+      assert.match(text, /Phải đi lại hai lần/); // staff read the comment
+      assert.match(text, /Đỗ Thị Quầy/);
+      // A slip may still be corrected for a few days.
+      await sec.getByRole('heading', { name: 'Sửa phiếu đã nhập' }).waitFor();
+      await checkA11y(page);
+      assertClean('staff slip');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the month\'s satisfaction against 75 % on the dashboard', T, async () => {
+    const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+    try {
+      await signIn(page, server.url, 'quantri', '/staff/dashboard.html');
+      const card = page.locator('[data-indicator="satisfaction"]');
+      await card.filter({ hasText: '2 lượt đánh giá' }).waitFor();
+      const text = await card.innerText();
+      // One of the two ratings is satisfied: 50 %, below the plan's 75 %.
+      assert.match(text, /50\.0 %/);
+      assert.match(text, /Chỉ tiêu: 75\.0 %/);
+      assert.match(text, /Chưa đạt chỉ tiêu/);
+      assert.match(await card.getAttribute('class'), /dash-card--bad/);
+      await checkA11y(page);
+      assertClean('dashboard satisfaction');
+    } finally {
+      await context.close();
+    }
+  });
+});
