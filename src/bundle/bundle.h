@@ -144,5 +144,14 @@ int bundle_cli(int argc, char **argv);
  * new JSON array of {key, name, agency, status} (empty when it waits for
  * nothing).  NULL on a database error. */
 void *bundle_waiting_for(struct db_conn *c, int64_t dossier_id, int en);
+/* The outputs {"outputs": {name: value}} of component `id` of bundle
+ * dossier `code`, and an external system's outcome {outcome, reason?,
+ * outputs?, reference?, note?} (x->who: an API token principal of the
+ * component's agency with bundle.outcome) — the code paths of the two
+ * routes, for in-process callers (the demo).  0, or -1 with err. */
+int bundle_record_outputs(struct dossier_ctx *x, const char *code, int64_t id, void *body,
+    struct dossier_err *err);
+int bundle_record_outcome(struct dossier_ctx *x, const char *code, int64_t id, void *body,
+    struct dossier_err *err);
 
 #endif
