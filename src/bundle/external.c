@@ -158,6 +158,16 @@ ext_body_secret(json_t *body, const char **out, struct dossier_err *err)
 	return 0;
 }
 
+/* Wipe a given secret from a parsed body before it is freed. */
+static void
+ext_wipe_body(json_t *body)
+{
+	json_t *v = body ? json_object_get(body, "secret") : NULL;
+
+	if (json_is_string(v))
+		str_wipe((char *)json_string_value(v), json_string_length(v));
+}
+
 static void
 ext_err_db(struct dossier_err *err)
 {
@@ -564,6 +574,7 @@ http_ext_create(struct req *r, struct resp *w)
 	if (rc == 0)
 		resp_header(w, "Location", arena_printf(r->arena, "/api/v1/external-systems/%s",
 		    json_string_value(json_object_get(body, "code"))));
+	ext_wipe_body(body);
 	json_decref(body);
 	ext_answer(r, w, rc, 201, out, &err);
 }
@@ -584,6 +595,7 @@ http_ext_rotate(struct req *r, struct resp *w)
 	if (r->body != NULL && r->body_len > 0 && (body = req_json_object(r, w)) == NULL)
 		return;
 	rc = ext_rotate(c, &a, req_param(r, "code"), body, &out, &err);
+	ext_wipe_body(body);
 	json_decref(body);
 	ext_answer(r, w, rc, 200, out, &err);
 }
@@ -777,6 +789,7 @@ bundle_cli(int argc, char **argv)
 	rc = 0;
 out:
 	str_wipe(secret, sizeof(secret));
+	ext_wipe_body(body);
 	json_decref(out);
 	json_decref(body);
 	auth_cli_close(db, c);
