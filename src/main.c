@@ -39,6 +39,7 @@ enum cmd {
 	CMD_SEED,
 	CMD_DOSSIER,
 	CMD_BENCH_DATA,
+	CMD_BUNDLE,
 	CMD__MAX
 };
 
@@ -136,6 +137,7 @@ main_build_router(void)
 	    router_add(rt, catalog_agency_routes, catalog_agency_nroutes) == -1 ||
 	    router_add(rt, dossier_routes, dossier_nroutes) == -1 ||
 	    router_add(rt, bundle_routes, bundle_nroutes) == -1 ||
+	    router_add(rt, bundle_external_routes, bundle_external_nroutes) == -1 ||
 	    router_add(rt, report_routes, report_nroutes) == -1 ||
 	    router_add(rt, rating_routes, rating_nroutes) == -1)
 		fatal("router: bad route table");
@@ -454,6 +456,9 @@ static const struct command commands[CMD__MAX] = {
 	[CMD_BENCH_DATA] = { "bench-data", dossier_cli_bench_data,
 	    "bench-data --dossiers N [--agencies M] [--years Y] [--detail full|lean] [--codes-out FILE] "
 	    "[--db URL]   (benchmarks only: no audit entry per dossier)" },
+	[CMD_BUNDLE] = { "bundle", bundle_cli,
+	    "bundle external add --code C --name N --agency CODE --url URL [--secret -] | list | "
+	    "rotate C [--secret -] | disable C | enable C | set-url C --url URL   [--db URL]" },
 };
 
 static void

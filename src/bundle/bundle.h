@@ -140,4 +140,31 @@ void bundle_hook_stop(void);
 extern const struct route bundle_routes[];
 extern const size_t bundle_nroutes;
 
+/* ---- external systems (external.c) and the waiting queue (waiting.c) ------- */
+
+/* Administration of the external systems (one webhook URL and secret
+ * each): GET/POST /api/v1/external-systems, PATCH .../{code},
+ * POST .../{code}/rotate|disable|enable (admin). */
+extern const struct route bundle_external_routes[];
+extern const size_t bundle_external_nroutes;
+/* 1 if s is a webhook URL motcua may post to: https://, or http:// to
+ * this machine only; no credentials, no blanks, at most 2048 bytes. */
+int bundle_external_url_ok(const char *s);
+/* motcua bundle external add|list|rotate|disable|enable|set-url (argv[0]
+ * is "bundle"); an exit code. */
+int bundle_cli(int argc, char **argv);
+/* The unfinished predecessors a waiting component dossier waits for, as a
+ * new JSON array of {key, name, agency, status} (empty when it waits for
+ * nothing).  NULL on a database error. */
+void *bundle_waiting_for(struct db_conn *c, int64_t dossier_id, int en);
+/* The outputs {"outputs": {name: value}} of component `id` of bundle
+ * dossier `code`, and an external system's outcome {outcome, reason?,
+ * outputs?, reference?, note?} (x->who: an API token principal of the
+ * component's agency with bundle.outcome) — the code paths of the two
+ * routes, for in-process callers (the demo).  0, or -1 with err. */
+int bundle_record_outputs(struct dossier_ctx *x, const char *code, int64_t id, void *body,
+    struct dossier_err *err);
+int bundle_record_outcome(struct dossier_ctx *x, const char *code, int64_t id, void *body,
+    struct dossier_err *err);
+
 #endif

@@ -2,15 +2,19 @@
  * Hand-offs to external systems (police residence database, tax, social
  * insurance): the component's start wrote a `bundle.handoff` event in the
  * outbox in its own transaction; this thread of `serve` POSTs each event
- * as JSON to the configured webhook with
+ * as JSON to the webhook of the event's external system (its
+ * bundle_externals row, external.c; the bundle_webhook_url / _secret
+ * settings for a system without a row) with
  *   X-Motcua-Signature: sha256=<hex HMAC-SHA256 of the body, key = secret>
  *   X-Motcua-Timestamp: <Unix seconds>  (also "sent_at" inside the body)
  *   X-Motcua-Event-Id: <outbox id>      (receivers deduplicate on it)
- * oldest first, one at a time: a failure stops the pass (so events are
- * delivered in order) and schedules the next try with exponential
- * back-off.  A 2xx marks the event delivered (`delivered_at`), once.
- * The schedule runs on the wall clock, not the legal clock (MOTCUA_NOW
- * in tests fixes the latter only).  The secret is never logged.
+ * Each system's events go oldest first, one at a time: a failure stops
+ * that system's queue for the pass (so its events are delivered in order)
+ * and schedules the next try with exponential back-off; other systems go
+ * on.  A disabled system's events wait until it is enabled.  A 2xx marks
+ * the event delivered (`delivered_at`), once.  The schedule runs on the
+ * wall clock, not the legal clock (MOTCUA_NOW in tests fixes the latter
+ * only).  Secrets are never logged.
  */
 #include <curl/curl.h>
 #include <openssl/hmac.h>
@@ -152,73 +156,219 @@ event_body(struct db_conn *c, int64_t id, const char *type, int64_t dossier_id,
 	return text;
 }
 
+/* ---- per external system ----------------------------------------------------------- */
+
+#define HOOK_SYSTEMS 64 /* systems served per pass (STMT_BUN_HOOK_HEADS' LIMIT) */
+#define HOOK_URL_MAX 2048
+#define HOOK_SECRET_MAX 256
+
+/* One system's queue in a pass: where it goes, and its oldest event. */
+struct hook_sys {
+	char code[40];
+	char url[HOOK_URL_MAX + 1];
+	char secret[HOOK_SECRET_MAX + 1];
+	int blocked; /* no endpoint, disabled, waiting for its retry, or failed now */
+	int64_t id, dossier_id, created, attempts, next; /* the head event (id 0 = none) */
+	char *type, *payload;
+};
+
+static void
+sys_clear_head(struct hook_sys *s)
+{
+	free(s->type);
+	free(s->payload);
+	s->type = s->payload = NULL;
+	s->id = 0;
+}
+
+/* Stamp new hand-off events with their system (payload.external), so that
+ * each system has a queue of its own. */
+static int
+hook_stamp(struct db_conn *c)
+{
+	for (int round = 0; round < 10; round++) {
+		struct db_res *res = NULL;
+		int64_t ids[100];
+		char targets[100][40];
+		int n = 0, k;
+
+		if (db_exec(c, STMT_BUN_HOOK_UNSTAMPED, NULL, 0, &res) != DB_OK)
+			return -1;
+		while ((k = db_res_next(res)) == 1 && n < 100) {
+			json_t *p = json_loads(db_res_text(res, 1), 0, NULL);
+			const char *ext = json_string_value(json_object_get(p, "external"));
+
+			ids[n] = db_res_int(res, 0);
+			/* No system named: "?", which no system code can be (they are
+			 * [a-z0-9-]), so it goes to the configured fallback URL. */
+			snprintf(targets[n], sizeof(targets[0]), "%s", ext != NULL && ext[0] != '\0' &&
+			    strlen(ext) < sizeof(targets[0]) ? ext : "?");
+			n++;
+			json_decref(p);
+		}
+		db_res_free(res);
+		if (k < 0)
+			return -1;
+		for (int i = 0; i < n; i++)
+			if (db_exec(c, STMT_BUN_HOOK_STAMP, (struct db_param[]){ DB_INT(ids[i]),
+			    DB_TEXT(targets[i]) }, 2, NULL) != DB_OK)
+				return -1;
+		if (n < 100)
+			break;
+	}
+	return 0;
+}
+
+/* Where system s's events go: its row when it has one (disabled = they
+ * wait), otherwise the bundle_webhook_url / _secret fallback (empty = they
+ * wait).  Read at every pass, so a rotation or a new URL applies to the
+ * next delivery. */
+static int
+sys_endpoint(struct db_conn *c, struct hook_sys *s)
+{
+	struct db_res *res = NULL;
+	int k;
+
+	if (db_exec(c, STMT_BUN_EXT_ENDPOINT, (struct db_param[]){ DB_TEXT(s->code) }, 1, &res) !=
+	    DB_OK)
+		return -1;
+	if ((k = db_res_next(res)) == 1) {
+		s->blocked = db_res_int(res, 0) == 0;
+		str_lcpy(s->url, db_res_text(res, 1), sizeof(s->url));
+		str_lcpy(s->secret, db_res_text(res, 2), sizeof(s->secret));
+	} else if (k == 0) {
+		const char *url = config_str(CFG_BUNDLE_HOOK_URL);
+		const char *secret = config_str(CFG_BUNDLE_HOOK_SECRET);
+
+		str_lcpy(s->url, url ? url : "", sizeof(s->url));
+		str_lcpy(s->secret, secret ? secret : "", sizeof(s->secret));
+	}
+	db_res_free(res);
+	if (k < 0)
+		return -1;
+	if (s->url[0] == '\0')
+		s->blocked = 1;
+	return 0;
+}
+
+/* Load s's oldest undelivered event; blocks s when it has none or when
+ * its retry is not due. */
+static int
+sys_head(struct db_conn *c, struct hook_sys *s, int64_t now)
+{
+	struct db_res *res = NULL;
+	int k;
+
+	sys_clear_head(s);
+	if (db_exec(c, STMT_BUN_HOOK_NEXT, (struct db_param[]){ DB_TEXT(s->code) }, 1, &res) !=
+	    DB_OK)
+		return -1;
+	if ((k = db_res_next(res)) == 1) {
+		s->id = db_res_int(res, 0);
+		s->type = strdup(db_res_text(res, 1));
+		s->dossier_id = db_res_int(res, 2);
+		s->payload = strdup(db_res_text(res, 3));
+		s->created = db_res_int(res, 4);
+		s->attempts = db_res_int(res, 5);
+		s->next = db_res_int(res, 6);
+	}
+	db_res_free(res);
+	if (k < 0)
+		return -1;
+	if (k == 0 || s->type == NULL || s->payload == NULL || s->next > now)
+		s->blocked = 1; /* the oldest waits: keep the order */
+	return 0;
+}
+
+/* Deliver s's head event: 1 delivered, 0 failed (s blocked), -1 DB error. */
+static int
+sys_deliver(struct db_conn *c, struct hook_sys *s, int64_t now)
+{
+	char *body = event_body(c, s->id, s->type, s->dossier_id, s->payload, s->created, now);
+	char sig[65], why[256];
+	int ok = body != NULL;
+
+	why[0] = '\0';
+	if (ok) {
+		bundle_hook_sign(s->secret, body, strlen(body), sig);
+		ok = post(s->url, body, sig, now, s->id, s->type, why, sizeof(why)) == 0;
+	} else
+		snprintf(why, sizeof(why), "bad payload");
+	free(body);
+	if (ok) {
+		if (db_exec(c, STMT_BUN_HOOK_DONE, (struct db_param[]){ DB_INT(s->id), DB_INT(now) },
+		    2, NULL) != DB_OK)
+			return -1;
+		log_msg(LOG_INFO, NULL, "bundle", "webhook=delivered system=%s event=%lld type=%s "
+		    "attempts=%lld", s->code, (long long)s->id, s->type, (long long)s->attempts + 1);
+		return 1;
+	} else {
+		int64_t wait = bundle_hook_backoff(s->attempts + 1,
+		    config_int(CFG_BUNDLE_HOOK_INTERVAL), config_int(CFG_BUNDLE_HOOK_BACKOFF_MAX));
+
+		(void)db_exec(c, STMT_BUN_HOOK_FAIL, (struct db_param[]){ DB_INT(s->id),
+		    DB_INT(now + wait), DB_TEXT(why) }, 3, NULL);
+		log_msg(LOG_WARN, NULL, "bundle", "webhook=failed system=%s event=%lld type=%s "
+		    "attempts=%lld retry_in=%lld reason=\"%s\"", s->code, (long long)s->id, s->type,
+		    (long long)s->attempts + 1, (long long)wait, why);
+		s->blocked = 1;
+		return 0;
+	}
+}
+
 int
 bundle_hook_pass(struct db_conn *c, int64_t now)
 {
-	const char *url = config_str(CFG_BUNDLE_HOOK_URL);
-	const char *secret = config_str(CFG_BUNDLE_HOOK_SECRET);
-	int delivered = 0;
+	struct hook_sys *sys = NULL;
+	struct db_res *res = NULL;
+	int n = 0, k, delivered = 0, rc = -1;
 
-	if (url == NULL || url[0] == '\0')
-		return 0;
-	for (int n = 0; n < HOOK_BATCH; n++) {
-		struct db_res *res = NULL;
-		int64_t id, dossier_id, created, attempts, next;
-		char *type = NULL, *payload = NULL, *body = NULL, sig[65], why[256];
-		int k, ok;
-
-		if (db_exec(c, STMT_BUN_HOOK_NEXT, NULL, 0, &res) != DB_OK)
-			return -1;
-		if ((k = db_res_next(res)) != 1) {
-			db_res_free(res);
-			return k < 0 ? -1 : delivered;
-		}
-		id = db_res_int(res, 0);
-		type = strdup(db_res_text(res, 1));
-		dossier_id = db_res_int(res, 2);
-		payload = strdup(db_res_text(res, 3));
-		created = db_res_int(res, 4);
-		attempts = db_res_int(res, 5);
-		next = db_res_int(res, 6);
-		db_res_free(res);
-		if (next > now || type == NULL || payload == NULL) {
-			free(type);
-			free(payload);
-			return delivered; /* the oldest waits: keep the order */
-		}
-		body = event_body(c, id, type, dossier_id, payload, created, now);
-		ok = body != NULL;
-		if (ok) {
-			bundle_hook_sign(secret ? secret : "", body, strlen(body), sig);
-			why[0] = '\0';
-			ok = post(url, body, sig, now, id, type, why, sizeof(why)) == 0;
-		} else
-			snprintf(why, sizeof(why), "bad payload");
-		if (ok) {
-			if (db_exec(c, STMT_BUN_HOOK_DONE, (struct db_param[]){ DB_INT(id),
-			    DB_INT(now) }, 2, NULL) != DB_OK)
-				ok = -1;
-			else
-				delivered++;
-			log_msg(LOG_INFO, NULL, "bundle", "webhook=delivered event=%lld type=%s "
-			    "attempts=%lld", (long long)id, type, (long long)attempts + 1);
-		} else {
-			int64_t wait = bundle_hook_backoff(attempts + 1,
-			    config_int(CFG_BUNDLE_HOOK_INTERVAL), config_int(CFG_BUNDLE_HOOK_BACKOFF_MAX));
-
-			(void)db_exec(c, STMT_BUN_HOOK_FAIL, (struct db_param[]){ DB_INT(id),
-			    DB_INT(now + wait), DB_TEXT(why) }, 3, NULL);
-			log_msg(LOG_WARN, NULL, "bundle", "webhook=failed event=%lld type=%s "
-			    "attempts=%lld retry_in=%lld reason=\"%s\"", (long long)id, type,
-			    (long long)attempts + 1, (long long)wait, why);
-		}
-		free(type);
-		free(payload);
-		free(body);
-		if (ok != 1)
-			return ok == -1 ? -1 : delivered;
+	if (hook_stamp(c) == -1)
+		return -1;
+	if (db_exec(c, STMT_BUN_HOOK_HEADS, NULL, 0, &res) != DB_OK)
+		return -1;
+	while ((k = db_res_next(res)) == 1 && n < HOOK_SYSTEMS) {
+		if (sys == NULL && (sys = calloc(HOOK_SYSTEMS, sizeof(*sys))) == NULL)
+			break;
+		str_lcpy(sys[n].code, db_res_text(res, 0), sizeof(sys[n].code));
+		n++;
 	}
-	return delivered;
+	db_res_free(res);
+	if (k < 0 || (n > 0 && sys == NULL))
+		goto out;
+	for (int i = 0; i < n; i++)
+		if (sys_endpoint(c, &sys[i]) == -1 || (!sys[i].blocked &&
+		    sys_head(c, &sys[i], now) == -1))
+			goto out;
+	/* Oldest first across the systems that can go (so one receiver for
+	 * every system sees them in the order they happened); each system in
+	 * its own order, one that is down or disabled holding back only its
+	 * own events. */
+	while (delivered < HOOK_BATCH) {
+		struct hook_sys *best = NULL;
+		int got;
+
+		for (int i = 0; i < n; i++)
+			if (!sys[i].blocked && (best == NULL || sys[i].id < best->id))
+				best = &sys[i];
+		if (best == NULL)
+			break;
+		if ((got = sys_deliver(c, best, now)) == -1)
+			goto out;
+		if (got == 1) {
+			delivered++;
+			if (sys_head(c, best, now) == -1)
+				goto out;
+		}
+	}
+	rc = delivered;
+out:
+	for (int i = 0; sys != NULL && i < n; i++) {
+		sys_clear_head(&sys[i]);
+		str_wipe(sys[i].secret, sizeof(sys[i].secret));
+	}
+	free(sys);
+	return rc;
 }
 
 /* ---- the thread ------------------------------------------------------------------ */
@@ -262,9 +412,8 @@ hook_main(void *arg)
 int
 bundle_hook_start(struct db *db)
 {
-	const char *url = config_str(CFG_BUNDLE_HOOK_URL);
-
-	if (db == NULL || url == NULL || url[0] == '\0')
+	/* Always: external systems can be added while the server runs. */
+	if (db == NULL)
 		return 0;
 	pthread_mutex_lock(&hook.mu);
 	if (hook.running) {

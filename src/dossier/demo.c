@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../bundle/bundle.h"
 #include "../catalog/catalog.h"
 #include "dossier_int.h"
 
@@ -578,6 +579,344 @@ out:
 	return rc;
 }
 
+/* ---- interlinked (bundle) dossiers ------------------------------------------------ */
+
+/* A few bundle dossiers of the seeded groups at different stages, received
+ * at a commune desk the stories above do not use (so its daily sequence
+ * stays chronological), run through the same code as the API: reception,
+ * staff actions, recorded outputs, external systems' outcomes.  Their
+ * steps are events of the main timeline.  Skipped when the catalogue has
+ * no such groups (a database without `motcua seed`). */
+
+enum demo_bop {
+	B_RECEIVE, /* receive the bundle at the commune desk */
+	B_FORWARD, /* the desk forwards component `key` to the specialist */
+	B_FINISH, /* component `key` to result_ready (outputs recorded first) */
+	B_FINISH_RETURN, /* ... and its result handed to the citizen (released early) */
+	B_OUTCOME, /* the external system of `key` sends its result */
+	B_RETURN_PARENT /* the desk hands over the whole bundle */
+};
+
+struct demo_bstep {
+	int back, hh, mm; /* `back` working days before today, at hh:mm */
+	enum demo_bop op;
+	const char *key;
+};
+
+#define DEMO_BSTEPS 6
+
+static const struct demo_bstory {
+	const char *bundle, *stage;
+	struct demo_bstep s[DEMO_BSTEPS];
+	int n;
+} demo_bstories[] = {
+	{ "lt-khai-sinh", "đã trả kết quả", { { 4, 8, 5, B_RECEIVE, NULL },
+	    { 4, 8, 20, B_FINISH_RETURN, "khai-sinh" }, { 3, 9, 0, B_OUTCOME, "thuong-tru" },
+	    { 3, 10, 30, B_OUTCOME, "bhyt" }, { 3, 14, 0, B_RETURN_PARENT, NULL } }, 5 },
+	{ "lt-khai-sinh", "đã trả một phần kết quả", { { 2, 8, 10, B_RECEIVE, NULL },
+	    { 2, 8, 25, B_FINISH_RETURN, "khai-sinh" }, { 1, 9, 0, B_OUTCOME, "bhyt" } }, 3 },
+	{ "lt-khai-tu", "đã chuyển hệ thống ngoài", { { 1, 8, 30, B_RECEIVE, NULL },
+	    { 1, 8, 45, B_FINISH, "khai-tu" } }, 2 },
+	{ "lt-khai-sinh", "đang chờ thủ tục trước", { { 1, 14, 0, B_RECEIVE, NULL },
+	    { 1, 14, 20, B_FORWARD, "khai-sinh" } }, 2 },
+};
+
+#define DEMO_BSTORIES ((int)CORE_NELEM(demo_bstories))
+
+/* The outputs a seeded component records before its result (by key). */
+static json_t *
+demo_boutputs(const char *key, int story, int year)
+{
+	char a[32], b[32];
+
+	snprintf(a, sizeof(a), "0752%02d%06d", year % 100, 120 + story);
+	snprintf(b, sizeof(b), "%d/%d", 37 + story, year);
+	if (strcmp(key, "khai-sinh") == 0)
+		return json_pack("{s:{s:s, s:s}}", "outputs", "so_dinh_danh", a, "so_giay_khai_sinh",
+		    b);
+	if (strcmp(key, "khai-tu") == 0)
+		return json_pack("{s:{s:s}}", "outputs", "so_trich_luc_khai_tu", b);
+	return NULL;
+}
+
+struct demo_bundles {
+	int on; /* the groups exist and a desk was found */
+	struct demo_group g; /* the commune: desk = lead */
+	char code[DEMO_BSTORIES][DOSSIER_CODE_LEN + 1]; /* the parents' codes */
+	int failed[DEMO_BSTORIES];
+	int64_t at[DEMO_BSTORIES][DEMO_BSTEPS];
+};
+
+/* `back` working days before now's day, at hh:mm Vietnam time. */
+static int64_t
+demo_bday(struct calendar *cal, int64_t now, int back, int hh, int mm)
+{
+	struct civil c;
+	int64_t day;
+
+	time_to_vn(now, &c);
+	day = time_days_from_civil(c.year, c.month, c.day);
+	for (int k = 0; k < back; k++)
+		do
+			day--;
+		while (calendar_is_workday(cal, day) == 0);
+	memset(&c, 0, sizeof(c));
+	time_civil_from_days(day, &c.year, &c.month, &c.day);
+	c.hour = hh;
+	c.min = mm;
+	return time_from_vn(&c);
+}
+
+/* Officials of the commune desk and the timeline of the stories; on = 0
+ * (and a note) when there is nothing to do. */
+static int
+demo_bundles_prepare(struct db_conn *c, struct calendar *cal, FILE *out, int64_t now,
+    const struct demo_group *used, int nused, struct demo_bundles *b)
+{
+	static const enum auth_role roles[] = { ROLE_RECEIVER, ROLE_SPECIALIST, ROLE_LEADER,
+		ROLE_CLERK };
+	static const char *const role_slug[] = { "tiepnhan", "chuyenvien", "lanhdao", "vanthu" };
+	struct db_res *res = NULL;
+	int64_t desk = 0;
+	int k;
+
+	memset(b, 0, sizeof(*b));
+	for (int i = 0; i < DEMO_BSTORIES; i++)
+		if (bundle_is_code(c, demo_bstories[i].bundle) != 1) {
+			fprintf(out, "demo: chưa có nhóm thủ tục liên thông %s (chạy \"motcua seed\"); "
+			    "bỏ qua hồ sơ liên thông\n", demo_bstories[i].bundle);
+			return 0;
+		}
+	if (db_exec(c, STMT_DOS_DEMO_COMMUNE_DESKS, NULL, 0, &res) != DB_OK)
+		return -1;
+	while (desk == 0 && (k = db_res_next(res)) == 1) {
+		int64_t id = db_res_int(res, 0);
+		int dup = 0;
+
+		for (int i = 0; i < nused; i++)
+			dup |= used[i].desk == id;
+		if (!dup)
+			desk = id;
+	}
+	db_res_free(res);
+	if (desk == 0) {
+		fprintf(out, "demo: không có bộ phận một cửa cấp xã; bỏ qua hồ sơ liên thông\n");
+		return 0;
+	}
+	b->g.desk = b->g.lead = desk;
+	if (db_begin(c) != DB_OK)
+		return -1;
+	for (size_t r = 0; r < CORE_NELEM(roles); r++) {
+		char *username = b->g.usernames[roles[r]];
+
+		snprintf(username, sizeof(b->g.usernames[0]), "demo.lienthong.%s", role_slug[r]);
+		if (official(c, out, username, roles[r], desk, demo_people[(7 + (int)r) %
+		    CORE_NELEM(demo_people)], &b->g.who[roles[r]], now) == -1) {
+			db_rollback(c);
+			return -1;
+		}
+	}
+	if (db_commit(c) != DB_OK)
+		return -1;
+	for (int i = 0; i < DEMO_BSTORIES; i++)
+		for (int j = 0; j < demo_bstories[i].n; j++) {
+			const struct demo_bstep *st = &demo_bstories[i].s[j];
+
+			b->at[i][j] = demo_bday(cal, now, st->back, st->hh, st->mm);
+		}
+	b->on = 1;
+	return 0;
+}
+
+/* The reception body of story i (a counter application). */
+static json_t *
+demo_bbody(int i)
+{
+	int birth = strcmp(demo_bstories[i].bundle, "lt-khai-sinh") == 0;
+	char name[128], phone[16], idn[16], addr[256];
+
+	snprintf(name, sizeof(name), "%s %s %s", pick(ho, CORE_NELEM(ho)),
+	    pick(dem, CORE_NELEM(dem)), pick(ten, CORE_NELEM(ten)));
+	snprintf(phone, sizeof(phone), "09%08d", rnd_int(0, 99999999));
+	snprintf(idn, sizeof(idn), "075%09d", rnd_int(0, 999999999));
+	snprintf(addr, sizeof(addr), "Số %d đường %s, %s, thành phố Biên Hòa, tỉnh Đồng Nai",
+	    rnd_int(1, 350), pick(streets, CORE_NELEM(streets)), pick(wards, CORE_NELEM(wards)));
+	return json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:[{s:s, s:i, s:i}, {s:s, s:i, s:i}], "
+	    "s:s}", "procedure_code", demo_bstories[i].bundle, "channel", "counter", "applicant",
+	    "name", name, "id_number", idn, "phone", phone, "address", addr, "documents", "name",
+	    birth ? "Tờ khai đăng ký khai sinh" : "Tờ khai đăng ký khai tử", "originals", 1,
+	    "copies", 0, "name", birth ? "Giấy chứng sinh" : "Giấy báo tử", "originals", 1,
+	    "copies", 0, "return_method", "counter");
+}
+
+/* The component `key` of bundle dossier `code` (id and code). */
+static int
+demo_bcomp(struct dossier_ctx *ctx, const char *code, const char *key, int64_t *id,
+    char ccode[DOSSIER_CODE_LEN + 1], char agency[32], struct dossier_err *err)
+{
+	json_t *o = NULL, *c;
+	size_t i;
+	int rc = -1;
+
+	if (dossier_detail(ctx, code, (void **)&o, err) == -1)
+		return -1;
+	json_array_foreach(json_object_get(o, "components"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "key")), key) == 0) {
+			*id = json_integer_value(json_object_get(c, "id"));
+			str_lcpy(ccode, json_string_value(json_object_get(c, "code")),
+			    DOSSIER_CODE_LEN + 1);
+			str_lcpy(agency, json_string_value(json_object_get(json_object_get(c, "agency"),
+			    "code")), 32);
+			rc = 0;
+		}
+	json_decref(o);
+	if (rc == -1)
+		dossier_err_set(err, PROB_NOT_FOUND, "Không có thủ tục thành phần %s.",
+		    "No component %s.", key, key);
+	return rc;
+}
+
+/* One action on `code` toward target (the demo's workflow choices); 1 done,
+ * 0 nothing more to do, -1 error. */
+static int
+demo_bact(struct dossier_ctx *ctx, struct demo_group *g, const char *code,
+    enum demo_target target, struct dossier_err *err)
+{
+	struct demo_dossier x;
+	json_t *o = NULL, *body, *extra = NULL;
+	enum auth_role role;
+	enum dossier_action act;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	if (dossier_detail(ctx, code, (void **)&o, err) == -1)
+		return -1;
+	demo_update_state(&x, o);
+	json_decref(o);
+	x.target = target;
+	if ((act = demo_next(&x, &role, &extra)) == DA__MAX)
+		return 0;
+	if (act == DA_FORWARD && role == ROLE_RECEIVER)
+		json_object_set_new(extra ? extra : (extra = json_object()), "to_user",
+		    json_string(g->who[ROLE_SPECIALIST].name));
+	body = json_pack("{s:s, s:I}", "action", dossier_action_name(act), "version",
+	    (json_int_t)x.version);
+	if (extra != NULL)
+		json_object_update(body, extra);
+	ctx->who = &g->who[role];
+	o = NULL;
+	rc = dossier_act(ctx, code, body, (void **)&o, err) == -1 ? -1 : 1;
+	json_decref(o);
+	json_decref(body);
+	json_decref(extra);
+	return rc;
+}
+
+/* Run step j of story i at `at`; 0 or -1 (logged, the story stops). */
+static int
+demo_bstep_run(struct db_conn *c, struct calendar *cal, struct demo_bundles *b, int i, int j,
+    int64_t at)
+{
+	const struct demo_bstep *st = &demo_bstories[i].s[j];
+	struct arena *a = arena_new(16u << 20);
+	struct dossier_ctx ctx = { .c = c, .cal = cal, .now = at, .request_id = "", .arena = a };
+	struct dossier_err err;
+	char ccode[DOSSIER_CODE_LEN + 1] = "", agency[32] = "";
+	int64_t id = 0;
+	json_t *body = NULL;
+	struct civil cv;
+	int rc = -1, k, year;
+
+	ctx.scope.all = 1;
+	memset(&err, 0, sizeof(err));
+	if (a == NULL)
+		return -1;
+	if (st->op == B_RECEIVE) {
+		struct dossier_answer ans;
+
+		body = demo_bbody(i);
+		ctx.who = &b->g.who[ROLE_RECEIVER];
+		if (dossier_receive(&ctx, body, NULL, NULL, &ans, &err) == -1)
+			goto out;
+		str_lcpy(b->code[i], json_string_value(json_object_get(ans.json, "code")),
+		    sizeof(b->code[i]));
+		json_decref(ans.json);
+		rc = 0;
+		goto out;
+	}
+	if (st->op == B_RETURN_PARENT) {
+		rc = demo_bact(&ctx, &b->g, b->code[i], T_RETURNED, &err) == 1 ? 0 : -1;
+		goto out;
+	}
+	if (demo_bcomp(&ctx, b->code[i], st->key, &id, ccode, agency, &err) == -1)
+		goto out;
+	switch (st->op) {
+	case B_FORWARD:
+		rc = demo_bact(&ctx, &b->g, ccode, T_PROCESSING, &err) == 1 ? 0 : -1;
+		break;
+	case B_FINISH:
+	case B_FINISH_RETURN:
+		time_to_vn(at, &cv);
+		year = cv.year;
+		/* A few minutes per action: forward, appraise, approve, result. */
+		for (k = 0; k < DEMO_EVENTS; k++) {
+			struct demo_dossier x;
+			json_t *o = NULL;
+
+			memset(&x, 0, sizeof(x));
+			if (dossier_detail(&ctx, ccode, (void **)&o, &err) == -1)
+				goto out;
+			demo_update_state(&x, o);
+			json_decref(o);
+			if (strcmp(x.status, "processing") == 0 && body == NULL &&
+			    (body = demo_boutputs(st->key, i, year)) != NULL) {
+				ctx.who = &b->g.who[ROLE_SPECIALIST];
+				if (bundle_record_outputs(&ctx, b->code[i], id, body, &err) == -1)
+					goto out;
+			}
+			if ((rc = demo_bact(&ctx, &b->g, ccode, st->op == B_FINISH_RETURN ? T_RETURNED :
+			    T_RESULT_READY, &err)) != 1)
+				break;
+			ctx.now += 600 + 60 * k;
+		}
+		rc = rc == 0 ? 0 : -1;
+		break;
+	case B_OUTCOME: {
+		struct principal tok;
+		int64_t aid = 0;
+		char ref[48];
+
+		if (db_scalar_int(c, STMT_DOS_AGENCY_BY_CODE, (struct db_param[]){ DB_TEXT(agency) },
+		    1, &aid) != DB_OK)
+			goto out;
+		memset(&tok, 0, sizeof(tok));
+		tok.kind = PRINCIPAL_TOKEN;
+		tok.name = strcmp(st->key, "bhyt") == 0 ? "he-thong-bhxh" : "he-thong-cu-tru";
+		tok.full_name = tok.agency_code = tok.agency_name = "";
+		tok.role = ROLE__MAX;
+		tok.scopes = 1ULL << ACT_BUNDLE_OUTCOME;
+		tok.agency_id = aid;
+		ctx.who = &tok;
+		snprintf(ref, sizeof(ref), "%s-%s", strcmp(st->key, "bhyt") == 0 ? "BHXH" : "CT",
+		    ccode + strlen(ccode) - 11);
+		body = json_pack("{s:s, s:s, s:s}", "outcome", "result_ready", "reference", ref,
+		    "note", "Đã giải quyết trên hệ thống chuyên ngành");
+		rc = bundle_record_outcome(&ctx, b->code[i], id, body, &err) == -1 ? -1 : 0;
+		break;
+	}
+	default:
+		break;
+	}
+out:
+	if (rc == -1)
+		log_msg(LOG_WARN, NULL, "demo", "bundle=%s step=%d code=%s err=\"%s\" field=%s",
+		    demo_bstories[i].bundle, j, b->code[i][0] ? b->code[i] : "-", err.vi,
+		    err.n > 0 ? err.p[0].name : "-");
+	json_decref(body);
+	arena_free(a);
+	return rc;
+}
+
 int
 dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_demo_opts *opts)
 {
@@ -594,6 +933,7 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 	int count = opts != NULL && opts->count > 0 ? opts->count : 300;
 	int days = opts != NULL && opts->days >= 7 ? opts->days : 120;
 	struct demo_group g[DEMO_GROUPS];
+	struct demo_bundles *bun = NULL;
 	struct demo_dossier *d = NULL;
 	struct demo_event *ev = NULL;
 	int64_t now = clock_now();
@@ -643,9 +983,17 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 		g[i].portal.name = "cong-dich-vu-cong";
 	}
 
+	/* The interlinked dossiers' officials and timeline. */
+	if ((bun = calloc(1, sizeof(*bun))) == NULL ||
+	    demo_bundles_prepare(c, cal, out, now, g, ng, bun) == -1) {
+		fprintf(out, "demo: không chuẩn bị được hồ sơ liên thông\n");
+		goto out;
+	}
+
 	/* The dossiers' stories, then every event in time order. */
 	if ((d = calloc((size_t)count, sizeof(*d))) == NULL ||
-	    (ev = calloc((size_t)count * DEMO_EVENTS, sizeof(*ev))) == NULL)
+	    (ev = calloc((size_t)count * DEMO_EVENTS + DEMO_BSTORIES * DEMO_BSTEPS,
+	    sizeof(*ev))) == NULL)
 		goto out;
 	for (int i = 0; i < count; i++) {
 		struct demo_dossier *x = &d[i];
@@ -679,10 +1027,24 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 			if (x->at[k] <= now)
 				ev[nev++] = (struct demo_event){ x->at[k], i, k };
 	}
+	/* Bundle stories are "dossiers" count.. of the timeline. */
+	for (int i = 0; bun->on && i < DEMO_BSTORIES; i++)
+		for (int j = 0; j < demo_bstories[i].n; j++)
+			if (bun->at[i][j] <= now)
+				ev[nev++] = (struct demo_event){ bun->at[i][j], count + i, j };
 	qsort(ev, (size_t)nev, sizeof(*ev), event_cmp);
 	for (int e = 0; e < nev; e++) {
-		struct demo_dossier *x = &d[ev[e].dossier];
+		struct demo_dossier *x;
 
+		if (ev[e].dossier >= count) {
+			int i = ev[e].dossier - count;
+
+			if (!bun->failed[i] && (ev[e].seq == 0 || bun->code[i][0] != '\0') &&
+			    demo_bstep_run(c, cal, bun, i, ev[e].seq, ev[e].at) == -1)
+				bun->failed[i] = 1;
+			continue;
+		}
+		x = &d[ev[e].dossier];
 		if (x->done || x->failed)
 			continue;
 		if (demo_step(c, cal, &g[x->group], x, ev[e].at) == -1)
@@ -701,8 +1063,22 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 	for (int s = 0; s < DS__MAX; s++)
 		fprintf(out, " %s=%d", dossier_status_name((enum dossier_status)s), per_status[s]);
 	fputc('\n', out);
+	if (bun->on) {
+		int bfailed = 0;
+
+		for (int i = 0; i < DEMO_BSTORIES; i++)
+			bfailed += bun->failed[i] || bun->code[i][0] == '\0';
+		fprintf(out, "demo: %d hồ sơ liên thông (%d lỗi), đăng nhập demo.lienthong.*:\n",
+		    DEMO_BSTORIES - bfailed, bfailed);
+		for (int i = 0; i < DEMO_BSTORIES; i++)
+			if (!bun->failed[i] && bun->code[i][0] != '\0')
+				fprintf(out, "  %s  %-13s %s\n", bun->code[i], demo_bstories[i].bundle,
+				    demo_bstories[i].stage);
+		failed += bfailed;
+	}
 	rc = failed * 10 > count ? -1 : 0;
 out:
+	free(bun);
 	free(d);
 	free(ev);
 	return rc;

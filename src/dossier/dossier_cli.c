@@ -66,7 +66,7 @@ out:
 static int
 cli_list(struct db_conn *c, const char *status, const char *limit_s)
 {
-	struct db_param p[16];
+	struct db_param p[17];
 	struct scope all = { 1, 0 };
 	struct db_res *res = NULL;
 	char filter[512] = "";
@@ -96,13 +96,13 @@ cli_list(struct db_conn *c, const char *status, const char *limit_s)
 
 		auth_scope_bind(&all, p);
 		p[2] = DB_TEXT(filter);
-		for (int i = 3; i < 16; i++)
+		for (int i = 3; i < 17; i++) /* $17: waiting components too */
 			p[i] = DB_INT(0);
 		p[5] = DB_TEXT(""); /* channel: any */
 		p[13] = DB_INT(last_k);
 		p[14] = DB_INT(last_id);
 		p[15] = DB_INT(page);
-		if (db_exec(c, STMT_DOS_LIST_SCOPED, p, 16, &res) != DB_OK)
+		if (db_exec(c, STMT_DOS_LIST_SCOPED, p, 17, &res) != DB_OK)
 			return 1;
 		n = 0;
 		while ((k = db_res_next(res)) == 1) {

@@ -869,8 +869,10 @@ dossier_http_list(struct req *r, struct resp *w)
 	const char *status = "", *q, *channel = "";
 	int64_t agency = 0, proc = 0, assignee = 0, from = 0, to = 0, limit = DOS_LIST_DEFAULT;
 	int64_t ck = -1, cid = 0, horizon = 0, last_k = 0, last_id = 0, fetched = 0;
-	int overdue = 0, due_soon = 0, k;
-	struct db_param p[16];
+	int overdue = 0, due_soon = 0, waiting = 0, k;
+	int64_t *wait_ids;
+	size_t nwait = 0;
+	struct db_param p[17];
 	struct db_res *res = NULL;
 	json_t *items;
 	char cur[48];
@@ -919,6 +921,13 @@ dossier_http_list(struct req *r, struct resp *w)
 			dossier_err_param(&err, "due_soon", "Cần 0 hoặc 1.", "Must be 0 or 1.");
 		due_soon = strcmp(q, "1") == 0;
 	}
+	/* Components of a bundle that wait for their predecessors: 1 = only
+	 * those, 0 = all but those (absent = both, each marked). */
+	if ((q = req_query(r, "waiting")) != NULL) {
+		if (strcmp(q, "1") != 0 && strcmp(q, "0") != 0)
+			dossier_err_param(&err, "waiting", "Cần 0 hoặc 1.", "Must be 0 or 1.");
+		waiting = strcmp(q, "1") == 0 ? 1 : 2;
+	}
 	if ((q = req_query(r, "received_from")) != NULL && day_start(q, 0, &from) == -1)
 		dossier_err_param(&err, "received_from", "Cần ngày dạng YYYY-MM-DD.",
 		    "Must be a YYYY-MM-DD date.");
@@ -965,7 +974,9 @@ dossier_http_list(struct req *r, struct resp *w)
 	p[13] = DB_INT(ck);
 	p[14] = DB_INT(cid);
 	p[15] = DB_INT(limit);
-	if (db_exec(x.c, STMT_DOS_LIST_SCOPED, p, 16, &res) != DB_OK) {
+	p[16] = DB_INT(waiting);
+	wait_ids = arena_alloc(x.arena, (size_t)limit * sizeof(*wait_ids));
+	if (db_exec(x.c, STMT_DOS_LIST_SCOPED, p, 17, &res) != DB_OK) {
 		resp_problem(w, r, PROB_UNAVAILABLE, NULL, NULL);
 		return;
 	}
@@ -1005,12 +1016,37 @@ dossier_http_list(struct req *r, struct resp *w)
 		    calendar_due_within_one_workday(x.cal, x.now, due) == 1, "apologized",
 		    db_res_int(res, 21) != 0, "result", class_json(db_res_text(res, 22), x.en),
 		    "version", (json_int_t)db_res_int(res, 23)));
+		if (db_res_int(res, 28) != 0) {
+			json_t *o = json_array_get(items, json_array_size(items) - 1);
+
+			json_object_set_new(o, "waiting", json_true());
+			json_object_set_new(o, "status_label", json_string(x.en ?
+			    "Waiting for a predecessor" : "Đang chờ thủ tục trước"));
+			if (wait_ids != NULL && nwait < (size_t)limit)
+				wait_ids[nwait++] = db_res_int(res, 25);
+		} else
+			json_object_set_new(json_array_get(items, json_array_size(items) - 1),
+			    "waiting", json_false());
 	}
 	db_res_free(res);
 	if (k < 0) {
 		json_decref(items);
 		resp_problem(w, r, PROB_UNAVAILABLE, NULL, NULL);
 		return;
+	}
+	/* What each waiting component waits for (after the page is read: one
+	 * statement at a time on the connection). */
+	for (size_t i = 0, j = 0; i < json_array_size(items) && j < nwait; i++) {
+		json_t *o = json_array_get(items, i), *wf;
+
+		if (!json_is_true(json_object_get(o, "waiting")))
+			continue;
+		if ((wf = bundle_waiting_for(x.c, wait_ids[j++], x.en)) == NULL) {
+			json_decref(items);
+			resp_problem(w, r, PROB_UNAVAILABLE, NULL, NULL);
+			return;
+		}
+		json_object_set_new(o, "waiting_for", wf);
 	}
 	snprintf(cur, sizeof(cur), "%lld.%lld", (long long)last_k, (long long)last_id);
 	resp_json(w, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",

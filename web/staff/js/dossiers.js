@@ -37,6 +37,12 @@ extend({
     'queue.no_due': 'Chưa tính hạn',
     'queue.unassigned': 'Chưa phân công',
     'queue.step': 'Bước {seq}/{n}: {name}',
+    'queue.waiting_filter': 'Hồ sơ liên thông chờ thủ tục trước',
+    'queue.waiting_any': 'Hiện cả hồ sơ đang chờ',
+    'queue.waiting_only': 'Chỉ hồ sơ đang chờ thủ tục trước',
+    'queue.waiting_none': 'Ẩn hồ sơ đang chờ thủ tục trước',
+    'queue.waiting': 'Chờ thủ tục trước',
+    'queue.waits_for': 'Chờ: {name} ({agency}) — {status}',
   },
   en: {
     'queue.doc_title': 'Work queue — motcua',
@@ -64,6 +70,12 @@ extend({
     'queue.no_due': 'Not started',
     'queue.unassigned': 'Not assigned',
     'queue.step': 'Step {seq} of {n}: {name}',
+    'queue.waiting_filter': 'Interlinked components waiting for a predecessor',
+    'queue.waiting_any': 'Show waiting components too',
+    'queue.waiting_only': 'Only components waiting for a predecessor',
+    'queue.waiting_none': 'Hide components waiting for a predecessor',
+    'queue.waiting': 'Waiting for a predecessor',
+    'queue.waits_for': 'Waits for: {name} ({agency}) — {status}',
   },
 });
 
@@ -84,11 +96,15 @@ const filters = {
   overdue: q.get('overdue') === '1',
   due_soon: q.get('due_soon') === '1',
   mine: q.get('assigned') === 'me',
+  // Components of an interlinked dossier that wait for another agency's
+  // part: '' both, '1' only those, '0' all but those.
+  waiting: ['0', '1'].includes(q.get('waiting')) ? q.get('waiting') : '',
 };
 el('queue-status').value = filters.status;
 el('queue-overdue').checked = filters.overdue;
 el('queue-due-soon').checked = filters.due_soon;
 el('queue-mine').checked = filters.mine;
+el('queue-waiting').value = filters.waiting;
 
 function query(cursor) {
   const p = new URLSearchParams();
@@ -96,6 +112,7 @@ function query(cursor) {
   if (filters.overdue) p.set('overdue', '1');
   if (filters.due_soon) p.set('due_soon', '1');
   if (filters.mine) p.set('assigned', 'me');
+  if (filters.waiting) p.set('waiting', filters.waiting);
   p.set('limit', String(PAGE));
   if (cursor) p.set('cursor', cursor);
   return `dossiers?${p}`;
@@ -127,13 +144,21 @@ function row(d) {
   else if (d.due_soon) flags.push(flag('due_soon'));
   if (d.apologized) flags.push(flag('apologized'));
   const step = d.current_step;
+  // A component waiting for its predecessors: not the applicant's
+  // "awaiting reception", and what it waits for (names only).
+  const badge = d.waiting
+    ? h('span', { class: 'badge badge--waiting', 'data-waiting': '' }, t('queue.waiting'))
+    : statusBadge(d.status);
+  const waits = (d.waiting_for || []).map((w) => sub(t('queue.waits_for', {
+    name: w.name, agency: w.agency, status: w.status_label,
+  })));
   return h('tr', { class: d.overdue ? 'dq-row dq-row--overdue' : 'dq-row', 'data-code': d.code },
     cell('queue.col_code',
       h('a', { class: 'dq-code-link', href: `/staff/dossier.html?code=${encodeURIComponent(d.code)}` }, d.code),
       sub(channelLabel(d.channel))),
     cell('queue.col_procedure', d.procedure?.name || '', sub(d.procedure?.code || '')),
     cell('queue.col_applicant', d.applicant_name || ''),
-    cell('queue.col_status', h('span', { class: 'dq-flags' }, statusBadge(d.status), flags)),
+    cell('queue.col_status', h('span', { class: 'dq-flags' }, badge, flags), ...waits),
     cell('queue.col_due',
       d.due_at ? h('span', { class: 'nowrap' }, formatDateTime(d.due_at)) : h('span', { class: 'muted' }, t('queue.no_due')),
       d.result ? sub(resultTag(d.result)) : null),
