@@ -57,6 +57,42 @@ void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 void buf_wipe(struct buf *b);
 
+/* ---- jsonw: streaming JSON writer into a buf (jsonw.c) ----------------- */
+
+/* Writes the bytes jansson's json_dumps(JSON_COMPACT) would for the same
+ * values, straight into b, for fixed-shape hot answers; jansson stays the
+ * tool everywhere else.  Errors are sticky: a string that is not valid
+ * UTF-8 or is NULL, a key outside an object, a value without its key, an
+ * unbalanced end, nesting past JSONW_MAX_DEPTH or a full buf.  The writer
+ * borrows b; the caller owns both. */
+#define JSONW_MAX_DEPTH 16
+#define JSONW_OBJECT 1u /* state bits of one nesting level */
+#define JSONW_KEYED 2u /* object: a key was written, its value is next */
+#define JSONW_MORE 4u /* a member or element was written: a comma first */
+
+struct jsonw {
+	struct buf *b;
+	int depth;
+	int done; /* the top-level value is complete */
+	int err;
+	unsigned char state[JSONW_MAX_DEPTH];
+};
+
+void jsonw_init(struct jsonw *w, struct buf *b);
+void jsonw_object_begin(struct jsonw *w);
+void jsonw_object_end(struct jsonw *w);
+void jsonw_array_begin(struct jsonw *w);
+void jsonw_array_end(struct jsonw *w);
+/* The name of the next member of the open object. */
+void jsonw_key(struct jsonw *w, const char *key);
+void jsonw_str(struct jsonw *w, const char *s);
+void jsonw_int(struct jsonw *w, int64_t v);
+void jsonw_bool(struct jsonw *w, int v);
+void jsonw_null(struct jsonw *w);
+/* 0 when exactly one complete value was written without error, else -1
+ * (what is in b is then to be discarded). */
+int jsonw_finish(struct jsonw *w);
+
 /* ---- clock: the only way code reads "now" ------------------------------ */
 
 /* Unix seconds, UTC.  In test builds (MOTCUA_TEST_CLOCK) the environment
