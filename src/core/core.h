@@ -45,6 +45,12 @@ struct buf {
 void buf_init(struct buf *b, size_t max);
 /* 0 or -1 (cap reached or ENOMEM; b->overflow is set). */
 int buf_append(struct buf *b, const void *p, size_t n);
+/* Room for n more bytes at the end, to be written in place and counted
+ * with buf_advance(b, k), k <= n; NULL when it would pass the cap (not an
+ * overflow: the caller may fall back to appending what it really needs)
+ * or on ENOMEM (overflow set). */
+char *buf_space(struct buf *b, size_t n);
+void buf_advance(struct buf *b, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)

@@ -107,30 +107,37 @@ jsonw_utf8_seq(const unsigned char *s)
 	return k + 1;
 }
 
+/* Byte classes in a string: copied as they are, escaped, the end, or the
+ * lead of a UTF-8 sequence to validate. */
+enum { JC_PLAIN, JC_ESCAPE, JC_END, JC_UTF8 };
+#define JC_4(c) c, c, c, c
+#define JC_16(c) JC_4(c), JC_4(c), JC_4(c), JC_4(c)
+static const unsigned char jsonw_class[256] = {
+	JC_END, JC_ESCAPE, JC_ESCAPE, JC_ESCAPE, JC_4(JC_ESCAPE), JC_4(JC_ESCAPE),
+	JC_4(JC_ESCAPE), JC_16(JC_ESCAPE), /* 0x00-0x1f */
+	JC_PLAIN, JC_PLAIN, JC_ESCAPE /* " */, JC_PLAIN, JC_4(JC_PLAIN), JC_4(JC_PLAIN),
+	JC_4(JC_PLAIN), JC_16(JC_PLAIN), JC_16(JC_PLAIN), /* 0x20-0x4f */
+	JC_4(JC_PLAIN), JC_4(JC_PLAIN), JC_4(JC_PLAIN), JC_ESCAPE /* \ */, JC_PLAIN, JC_PLAIN,
+	JC_PLAIN, JC_16(JC_PLAIN), JC_16(JC_PLAIN), /* 0x50-0x7f */
+	JC_16(JC_UTF8), JC_16(JC_UTF8), JC_16(JC_UTF8), JC_16(JC_UTF8),
+	JC_16(JC_UTF8), JC_16(JC_UTF8), JC_16(JC_UTF8), JC_16(JC_UTF8), /* 0x80-0xff */
+};
+
+/* A string with escapes, piece by piece (rare: names and units seldom
+ * hold quotes or control characters). */
 static void
-jsonw_string(struct jsonw *w, const char *str)
+jsonw_string_escaped(struct jsonw *w, const unsigned char *p)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p = (const unsigned char *)str, *run;
+	const unsigned char *run;
 	char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
 
 	jsonw_put(w, "\"", 1);
 	for (run = p; !w->err; ) {
 		const char *e;
-		size_t k;
 
-		if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
-			p++;
-			continue;
-		}
-		if (*p >= 0x80) {
-			if ((k = jsonw_utf8_seq(p)) == 0) {
-				w->err = 1; /* jansson refuses it too */
-				return;
-			}
-			p += k;
-			continue;
-		}
+		while (jsonw_class[*p] == JC_PLAIN || jsonw_class[*p] == JC_UTF8)
+			p++; /* validated by the caller */
 		if (p > run)
 			jsonw_put(w, (const char *)run, (size_t)(p - run));
 		if (*p == '\0')
@@ -157,6 +164,56 @@ jsonw_string(struct jsonw *w, const char *str)
 	jsonw_put(w, "\"", 1);
 }
 
+/* The string literal of str, and a ':' after it when colon (a key).  One
+ * pass checks the UTF-8 and finds whether anything needs escaping; when
+ * nothing does (nearly always) the text is copied in one piece. */
+static void
+jsonw_string(struct jsonw *w, const char *str, int colon)
+{
+	const unsigned char *s = (const unsigned char *)str, *p = s;
+	size_t n, k;
+	char *dst;
+
+	if (w->err)
+		return;
+	for (;;) {
+		while (jsonw_class[*p] == JC_PLAIN)
+			p++;
+		if (*p < 0x80)
+			break; /* the end, or a byte to escape */
+		if ((k = jsonw_utf8_seq(p)) == 0) {
+			w->err = 1; /* jansson refuses it too */
+			return;
+		}
+		p += k;
+	}
+	if (*p != '\0') {
+		for (; *p != '\0'; p++) /* the rest must be valid too */
+			if (*p >= 0x80) {
+				if ((k = jsonw_utf8_seq(p)) == 0) {
+					w->err = 1;
+					return;
+				}
+				p += k - 1;
+			}
+		jsonw_string_escaped(w, s);
+		if (colon)
+			jsonw_put(w, ":", 1);
+		return;
+	}
+	n = (size_t)(p - s);
+	if ((dst = buf_space(w->b, n + 2 + (colon != 0))) == NULL) {
+		w->err = 1; /* it cannot fit */
+		return;
+	}
+	dst[0] = '"';
+	memcpy(dst + 1, s, n);
+	dst[n + 1] = '"';
+	if (colon)
+		dst[n + 2] = ':';
+	buf_advance(w->b, n + 2 + (colon != 0));
+}
+
 void
 jsonw_key(struct jsonw *w, const char *key)
 {
@@ -164,8 +221,7 @@ jsonw_key(struct jsonw *w, const char *key)
 		w->err = 1;
 	if (jsonw_sep(w, 1) == -1)
 		return;
-	jsonw_string(w, key);
-	jsonw_put(w, ":", 1);
+	jsonw_string(w, key, 1);
 }
 
 static void
@@ -229,7 +285,7 @@ jsonw_str(struct jsonw *w, const char *s)
 	}
 	if (jsonw_sep(w, 0) == -1)
 		return;
-	jsonw_string(w, s);
+	jsonw_string(w, s, 0);
 	jsonw_value_done(w);
 }
 

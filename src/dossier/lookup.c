@@ -377,7 +377,12 @@ dossier_http_public(struct req *r, struct resp *w)
 	struct dossier_err err;
 	int wait;
 
-	memset(&err, 0, sizeof(err));
+	/* Only what dossier_err_set/_render use: zeroing all of its 10 KB was
+	 * a tenth of a lookup's instructions. */
+	err.kind = PROB_INTERNAL;
+	err.vi[0] = err.en[0] = '\0';
+	err.n = 0;
+	err.retry_after = 0;
 	pthread_once(&lookup_once, lookup_init);
 	if ((wait = ratelimit_take(lookup_limiter, r->remote_ip, clock_mono_ns() / 1000000u)) > 0) {
 		dossier_err_set(&err, PROB_TOO_MANY_REQUESTS, "Bạn tra cứu quá nhiều lần. Hãy thử lại "
