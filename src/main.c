@@ -202,6 +202,11 @@ cmd_serve(int argc, char **argv)
 	so.host = host;
 	so.threads = config_int(CFG_THREADS) ? (unsigned)config_int(CFG_THREADS)
 	    : (unsigned)(ncpu > 0 ? ncpu : 2);
+	/* A worker waits out every PostgreSQL round trip: four per core keep
+	 * the CPUs busy meanwhile (bench/RESULTS.md, "Public lookup"); not past
+	 * 64, one connection each. */
+	if (config_int(CFG_THREADS) == 0 && db_backend(app.db) == DB_PG)
+		so.threads = so.threads < 16 ? so.threads * 4 : so.threads;
 	so.conn_limit = (unsigned)config_int(CFG_CONN_LIMIT);
 	so.per_ip_limit = (unsigned)config_int(CFG_PER_IP_LIMIT);
 	so.idle_timeout_s = (unsigned)config_int(CFG_IDLE_TIMEOUT);

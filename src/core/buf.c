@@ -54,6 +54,25 @@ buf_append(struct buf *b, const void *p, size_t n)
 	return 0;
 }
 
+char *
+buf_space(struct buf *b, size_t n)
+{
+	/* Past the cap is not an overflow yet: the caller may need less. */
+	if (b->overflow || n > b->max || b->len > b->max - n)
+		return NULL;
+	if (buf_reserve(b, n) == -1)
+		return NULL;
+	return b->data + b->len;
+}
+
+void
+buf_advance(struct buf *b, size_t n)
+{
+	/* n was reserved by buf_space, so the terminator fits. */
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 int
 buf_puts(struct buf *b, const char *s)
 {

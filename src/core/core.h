@@ -45,6 +45,12 @@ struct buf {
 void buf_init(struct buf *b, size_t max);
 /* 0 or -1 (cap reached or ENOMEM; b->overflow is set). */
 int buf_append(struct buf *b, const void *p, size_t n);
+/* Room for n more bytes at the end, to be written in place and counted
+ * with buf_advance(b, k), k <= n; NULL when it would pass the cap (not an
+ * overflow: the caller may fall back to appending what it really needs)
+ * or on ENOMEM (overflow set). */
+char *buf_space(struct buf *b, size_t n);
+void buf_advance(struct buf *b, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
@@ -56,6 +62,42 @@ void buf_reset(struct buf *b);
 /* NULL-safe; wipes nothing (use buf_wipe for secrets). */
 void buf_free(struct buf *b);
 void buf_wipe(struct buf *b);
+
+/* ---- jsonw: streaming JSON writer into a buf (jsonw.c) ----------------- */
+
+/* Writes the bytes jansson's json_dumps(JSON_COMPACT) would for the same
+ * values, straight into b, for fixed-shape hot answers; jansson stays the
+ * tool everywhere else.  Errors are sticky: a string that is not valid
+ * UTF-8 or is NULL, a key outside an object, a value without its key, an
+ * unbalanced end, nesting past JSONW_MAX_DEPTH or a full buf.  The writer
+ * borrows b; the caller owns both. */
+#define JSONW_MAX_DEPTH 16
+#define JSONW_OBJECT 1u /* state bits of one nesting level */
+#define JSONW_KEYED 2u /* object: a key was written, its value is next */
+#define JSONW_MORE 4u /* a member or element was written: a comma first */
+
+struct jsonw {
+	struct buf *b;
+	int depth;
+	int done; /* the top-level value is complete */
+	int err;
+	unsigned char state[JSONW_MAX_DEPTH];
+};
+
+void jsonw_init(struct jsonw *w, struct buf *b);
+void jsonw_object_begin(struct jsonw *w);
+void jsonw_object_end(struct jsonw *w);
+void jsonw_array_begin(struct jsonw *w);
+void jsonw_array_end(struct jsonw *w);
+/* The name of the next member of the open object. */
+void jsonw_key(struct jsonw *w, const char *key);
+void jsonw_str(struct jsonw *w, const char *s);
+void jsonw_int(struct jsonw *w, int64_t v);
+void jsonw_bool(struct jsonw *w, int v);
+void jsonw_null(struct jsonw *w);
+/* 0 when exactly one complete value was written without error, else -1
+ * (what is in b is then to be discarded). */
+int jsonw_finish(struct jsonw *w);
 
 /* ---- clock: the only way code reads "now" ------------------------------ */
 

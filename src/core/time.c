@@ -102,14 +102,34 @@ time_from_vn(const struct civil *c)
 	    c->hour * 3600 + c->min * 60 + c->sec - TIME_VN_OFFSET;
 }
 
+static void
+time_put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/* Every answer with a time formats it here (a lookup has a dozen), so the
+ * digits are written by hand; snprintf only for years outside 0..9999. */
 void
 time_format_iso(int64_t t, char out[32])
 {
 	struct civil c;
 
 	time_to_vn(t, &c);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", c.year,
-	    c.month, c.day, c.hour, c.min, c.sec);
+	if (c.year < 0 || c.year > 9999) {
+		snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", c.year,
+		    c.month, c.day, c.hour, c.min, c.sec);
+		return;
+	}
+	memcpy(out, "0000-00-00T00:00:00+07:00", 26);
+	time_put2(out, c.year / 100);
+	time_put2(out + 2, c.year % 100);
+	time_put2(out + 5, c.month);
+	time_put2(out + 8, c.day);
+	time_put2(out + 11, c.hour);
+	time_put2(out + 14, c.min);
+	time_put2(out + 17, c.sec);
 }
 
 void

@@ -58,8 +58,9 @@ dbsq_open(struct db_conn *c, const char *path)
 	sqlite3_busy_timeout(h, (int)config_int(CFG_SQLITE_BUSY_MS));
 	snprintf(pragmas, sizeof(pragmas),
 	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-	    "PRAGMA foreign_keys=ON; PRAGMA mmap_size=%lld; PRAGMA temp_store=MEMORY;",
-	    (long long)config_int(CFG_SQLITE_MMAP));
+	    "PRAGMA foreign_keys=ON; PRAGMA mmap_size=%lld; PRAGMA temp_store=MEMORY; "
+	    "PRAGMA cache_size=-%lld;",
+	    (long long)config_int(CFG_SQLITE_MMAP), (long long)config_int(CFG_SQLITE_CACHE_KIB));
 	if ((rc = sqlite3_exec(h, pragmas, NULL, NULL, NULL)) != SQLITE_OK) {
 		dbsq_log(c, "pragma", rc);
 		return -1;

@@ -227,9 +227,10 @@ int dossier_act(struct dossier_ctx *x, const char *code, void *body, void **out,
 /* The dossier as staff see it (documents, steps, history, allowed actions
  * for x->who); -1 with a 404 in err when absent or out of scope. */
 int dossier_detail(struct dossier_ctx *x, const char *code, void **out, struct dossier_err *err);
-/* The public view (no personal data) when key matches; -1 with the same
- * 404 whether the code is unknown or the key wrong. */
-int dossier_public(struct dossier_ctx *x, const char *code, const char *key, void **out,
+/* The public view (no personal data) when key matches, as JSON text into
+ * out (reset first; the caller owns it); -1 with the same 404 whether the
+ * code is unknown or the key wrong, out then empty. */
+int dossier_public(struct dossier_ctx *x, const char *code, const char *key, struct buf *out,
     struct dossier_err *err);
 
 /* ---- scanner (scanner.c) ------------------------------------------------- */

@@ -119,6 +119,9 @@ enum db_rc dossier_receipt_json(struct dossier_ctx *x, struct dossier *d, json_t
 /* The public view (lookup.c): no name, phone, ID number, address, e-mail,
  * persons or notes. */
 enum db_rc dossier_public_json(struct dossier_ctx *x, struct dossier *d, json_t **out);
+/* The label of a classification ("early", "on_time", "late") in the
+ * language asked for; NULL for anything else (shown as null). */
+const char *dossier_class_label(const char *cls, int en);
 /* The actions x->who may take now, as [{action, label}]. */
 json_t *dossier_allowed_json(struct dossier_ctx *x, const struct dossier *d);
 

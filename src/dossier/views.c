@@ -326,16 +326,24 @@ jstr(const char *s)
 	return j ? j : json_string("");
 }
 
-static json_t *
-class_json(const char *cls, int en)
+const char *
+dossier_class_label(const char *cls, int en)
 {
 	static const char *const vi[] = { "Trước hạn", "Đúng hạn", "Quá hạn" };
 	static const char *const eng[] = { "Early", "On time", "Late" };
 
 	for (int i = 0; i < CALENDAR_CLASS__MAX; i++)
 		if (cls != NULL && strcmp(cls, calendar_class_name((enum calendar_class)i)) == 0)
-			return json_pack("{s:s, s:s}", "code", cls, "label", en ? eng[i] : vi[i]);
-	return json_null();
+			return en ? eng[i] : vi[i];
+	return NULL;
+}
+
+static json_t *
+class_json(const char *cls, int en)
+{
+	const char *label = dossier_class_label(cls, en);
+
+	return label != NULL ? json_pack("{s:s, s:s}", "code", cls, "label", label) : json_null();
 }
 
 static const char *

@@ -134,6 +134,9 @@ int resp_header(struct resp *w, const char *key, const char *val);
 void resp_json(struct resp *w, int status, void *json);
 /* Body already rendered as JSON text. */
 void resp_json_text(struct resp *w, int status, const char *text, size_t n);
+/* Status and content type application/json set, the body emptied: the
+ * buffer a writer (jsonw) renders the answer into.  Owned by w. */
+struct buf *resp_json_body(struct resp *w, int status);
 void resp_text(struct resp *w, int status, const char *ctype, const char *text,
     size_t n);
 

@@ -258,6 +258,16 @@ resp_json_text(struct resp *w, int status, const char *text, size_t n)
 	buf_append(&w->body, text, n);
 }
 
+struct buf *
+resp_json_body(struct resp *w, int status)
+{
+	w->status = status;
+	w->content_type = "application/json";
+	w->kind = RESP_BODY_BUF;
+	buf_reset(&w->body);
+	return &w->body;
+}
+
 /* jansson writes through this callback straight into the capped buffer. */
 static int
 resp_json_dump(const char *p, size_t n, void *ctx)
