@@ -49,7 +49,7 @@ wrk_threads=2
 only=${BENCH_ONLY:-}
 rss_goal_mb=100
 
-say() { printf 'bench: %s\n' "$*" >&2; }
+say() { printf 'bench: [%ds] %s\n' "$SECONDS" "$*" >&2; } # seconds since the start
 die() {
 	say "error: $*"
 	exit 1
@@ -1170,7 +1170,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 report() {
 	echo "# motcua benchmarks"
 	echo
-	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC') (${elapsed} s)"
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC') (${elapsed} s of scenarios${data_seconds:+, $data_seconds s of them preparing the databases}; $SECONDS s with the build)"
 	echo "- commit: $commit"
 	echo "- machine: $(nproc) CPU, ${cpu:-unknown CPU}, Linux $(uname -r)," \
 		"$(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
