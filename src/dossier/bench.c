@@ -37,6 +37,13 @@
 #include "../core/config.h"
 #include "dossier_int.h"
 
+/* What the generator writes, as a number: bump it whenever a change alters
+ * the generated rows (columns, distributions, the seed, history placement),
+ * not for a change of speed alone.  bench/run.sh keys its cache of
+ * generated databases on this line (with the migrations and the reference
+ * data). */
+#define BENCH_DATA_FORMAT 2
+
 #define BENCH_PROCS 5
 #define BENCH_STEPS 4
 #define BENCH_YEARS_MAX 24 /* years the --from..--until range may touch */
@@ -573,7 +580,7 @@ int
 dossier_cli_bench_data(int argc, char **argv)
 {
 	static const char *const names[] = { "dossiers", "agencies", "years", "codes-out", "detail",
-		"from", "until", NULL };
+		"from", "until", "indexes", NULL };
 	struct cli_args a = { .names = names };
 	struct db *db = NULL;
 	struct db_conn *c = NULL;
@@ -605,10 +612,12 @@ dossier_cli_bench_data(int argc, char **argv)
 	    (a.vals[4] != NULL && strcmp(a.vals[4], "full") != 0 && strcmp(a.vals[4], "lean") != 0) ||
 	    (a.vals[5] != NULL && time_parse_date(a.vals[5], &fy, &fm, &fd) == -1) ||
 	    (a.vals[6] != NULL && time_parse_date(a.vals[6], &uy, &um, &ud) == -1) ||
-	    (a.vals[5] != NULL && a.vals[2] != NULL)) {
+	    (a.vals[5] != NULL && a.vals[2] != NULL) ||
+	    (a.vals[7] != NULL && strcmp(a.vals[7], "auto") != 0 &&
+	    strcmp(a.vals[7], "keep") != 0 && strcmp(a.vals[7], "rebuild") != 0)) {
 		fprintf(stderr, "cách dùng: motcua bench-data --dossiers N [--agencies M] "
 		    "[--years Y | --from YYYY-MM-DD] [--until YYYY-MM-DD] [--detail full|lean] "
-		    "[--codes-out FILE] [--db URL]\n"
+		    "[--indexes auto|keep|rebuild] [--codes-out FILE] [--db URL]\n"
 		    "  --until: hồ sơ tiếp nhận trước ngày này (mặc định: hôm nay, không tính hôm nay); "
 		    "--from: từ ngày này (mặc định: ngày 1 của tháng Y năm trước --until, Y = 3).\n"
 		    "  --detail lean (mặc định): hồ sơ, lịch sử ngắn (tiếp nhận, các lần chuyển của hồ "
@@ -737,7 +746,9 @@ dossier_cli_bench_data(int argc, char **argv)
 	br.bl[BL_HISTORY] = db_bulk_begin(c, "dossier_history", hist_cols, CORE_NELEM(hist_cols));
 	if (br.bl[BL_DOSSIERS] == NULL || br.bl[BL_STEPS] == NULL || br.bl[BL_HISTORY] == NULL)
 		goto fail;
-	rebuild = n >= start;
+	/* auto: rebuild when the load at least doubles the table. */
+	rebuild = a.vals[7] != NULL && strcmp(a.vals[7], "auto") != 0 ?
+	    strcmp(a.vals[7], "rebuild") == 0 : n >= start;
 	for (size_t i = 0; rebuild && i < CORE_NELEM(idx_drop); i++)
 		if (db_exec(c, idx_drop[i], NULL, 0, NULL) != DB_OK)
 			goto fail;
@@ -818,12 +829,13 @@ dossier_cli_bench_data(int argc, char **argv)
 		goto out;
 	bulk = 0;
 	t1 = clock_mono_ns();
-	printf("{\"dossiers\": %lld, \"agencies\": %lld, \"from\": \"%s\", \"until\": \"%s\", "
+	printf("{\"format\": %d, \"dossiers\": %lld, \"agencies\": %lld, \"from\": \"%s\", "
+	    "\"until\": \"%s\", "
 	    "\"detail\": \"%s\", \"indexes\": \"%s\", "
 	    "\"seconds\": %.3f, \"rows_seconds\": %.3f, \"index_seconds\": %.3f, "
 	    "\"commit_seconds\": %.3f, \"rows_cpu_seconds\": %.3f, \"index_cpu_seconds\": %.3f, "
 	    "\"cpu_seconds\": %.3f, \"dossiers_per_second\": %.0f, "
-	    "\"dossiers_per_cpu_second\": %.0f}\n", (long long)made,
+	    "\"dossiers_per_cpu_second\": %.0f}\n", BENCH_DATA_FORMAT, (long long)made,
 	    (long long)nag, from_s, until_s, lean ? "lean" : "full", rebuild ? "rebuilt" : "kept",
 	    (double)(t1 - t0) / 1e9,
 	    (double)(t_rows - t0) / 1e9, (double)(t_index - t_rows) / 1e9,
