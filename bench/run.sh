@@ -756,9 +756,12 @@ scenario_wants() { # SCENARIO: selected in this run?
 prepare_data() {
 	local a="" b="" pa="" pb="" s
 	for s in lookup_scale report_month; do scenario_wants "$s" && a="sqlite:$n_big" && b="$b sqlite:$n_small"; done
+	scenario_wants report_plans && a="sqlite:$n_big"
 	scenario_wants reception && b="$b sqlite:$n_small"
 	for s in lookup_sqlite work_queue; do scenario_wants "$s" && b="$b sqlite:$n_mid"; done
-	if scenario_wants lookup_pg && need_pg; then b="$b pg:$n_mid"; fi
+	for s in lookup_pg report_plans; do
+		if scenario_wants "$s" && need_pg; then b="$b pg:$n_mid"; fi
+	done
 	# Once each, and never in both lanes (BENCH_BIG may equal BENCH_MID).
 	b=$(printf '%s\n' $b | awk -v a="$a" '$0 != a && !seen[$0]++' | tr '\n' ' ')
 	[ -n "$a$b" ] || return 0
@@ -1084,6 +1087,60 @@ scenario_report_month() {
 		"report at $(fmt_n "$n_small") (req/s)" "$(awk -v r="$rs" 'BEGIN { print r / 2 }')" 0.67 ""
 }
 
+# The report's query plans at scale: EXPLAIN of STMT_RPT_CELLS (the
+# statement every report reads; whole province, last month) on the BIG
+# SQLite database and on the MID PostgreSQL one, the SQL taken from
+# src/stmts.def by bench/stmt_sql.c.  The goal is structural
+# (docs/REPORTS.md §7): the dossiers are reached through index ranges and
+# primary-key lookups only, never a scan of the table, so the cost follows
+# the period's dossiers and not the history.  The plans go in the notes.
+scenario_report_plans() {
+	local from to t0 t1 now sql plan name scans
+	cc -O0 -std=c11 -I "$root/src" -o "$tmp/stmt_sql" "$root/bench/stmt_sql.c" ||
+		die "cannot build bench/stmt_sql.c"
+	sql=$("$tmp/stmt_sql" STMT_RPT_CELLS) || die "no STMT_RPT_CELLS"
+	from=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m-%d)
+	to=$(date -u -d "$from +1 month" +%Y-%m-%d)
+	t0=$(date -d "${from}T00:00:00+07:00" +%s)
+	t1=$(date -d "${to}T00:00:00+07:00" +%s)
+	now=$(date +%s)
+	name="report plan (STMT_RPT_CELLS, last month), $(fmt_n "$n_big") dossiers, SQLite"
+	if ! command -v sqlite3 >/dev/null 2>&1; then
+		skip "$name" "not available (no sqlite3 shell; scripts/deps.sh bench)"
+	else
+		need_data sqlite "$n_big"
+		plan=$(printf '%s\n' ".parameter init" ".parameter set \$1 1" ".parameter set \$2 0" \
+			".parameter set \$3 $t0" ".parameter set \$4 $t1" ".parameter set \$5 $now" \
+			"EXPLAIN QUERY PLAN $sql;" | timeout 120 sqlite3 "${d_url#sqlite:}" 2>&1) ||
+			die "sqlite3 EXPLAIN failed: $plan"
+		scans=$(printf '%s\n' "$plan" | grep -E 'SCAN (dossiers|d)( |$)' || true)
+		note "$name: $(printf '%s\n' "$plan" | grep -E 'SEARCH|SCAN' | sed 's/^[|` -]*//' |
+			tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+		plan_row "$name" "$scans"
+	fi
+	name="report plan (STMT_RPT_CELLS, last month), $(fmt_n "$n_mid") dossiers, PostgreSQL"
+	if ! need_pg || ! command -v psql >/dev/null 2>&1; then
+		skip "$name" "not available (no PostgreSQL)"
+		return 0
+	fi
+	need_data pg "$n_mid"
+	plan=$(timeout 300 psql "$d_url" -X -q -A -t -c "PREPARE rpt AS $sql" \
+		-c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE rpt(1, 0, $t0, $t1, $now)" 2>&1) ||
+		die "psql EXPLAIN failed: $plan"
+	scans=$(printf '%s\n' "$plan" | grep -E 'Seq Scan on dossiers' || true)
+	note "$name: $(printf '%s\n' "$plan" | grep -E 'Scan|Execution Time' | sed 's/^ *//; s/^-> *//' |
+		tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+	plan_row "$name" "$scans"
+}
+# plan_row NAME SCANS: PASS when no line of the plan scans the dossiers table
+plan_row() {
+	local verdict=PASS
+	[ -n "$2" ] && verdict="MISS: $(printf '%s' "$2" | head -1 | sed 's/^[|` -]*//')"
+	printf '%s\t—\t—\t—\t—\t—\t—\tindex ranges only, no scan of dossiers\t%s\n' "$1" \
+		"$verdict" >>"$rows"
+	say "$1: $verdict"
+}
+
 # Due-date computations per second on one core with the year tables cached
 # (`motcua calendar bench`).  No server and no ceiling: the issue's goal is
 # an absolute 1,000,000/s, so the "ceiling" column carries that target.
@@ -1146,7 +1203,8 @@ scenario_catalog_search() {
 
 scenarios="static_css static_index static_small healthz_sqlite healthz_pg meta
 ceiling_insert_sqlite ceiling_insert_pg threading
-lookup_sqlite lookup_pg lookup_scale work_queue reception report_month due_dates catalog_search"
+lookup_sqlite lookup_pg lookup_scale work_queue reception report_month report_plans due_dates
+catalog_search"
 
 # ---------------------------------------------------------------------- run ---
 started=$(date -u +%s)
