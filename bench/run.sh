@@ -49,7 +49,7 @@ wrk_threads=2
 only=${BENCH_ONLY:-}
 rss_goal_mb=100
 
-say() { printf 'bench: %s\n' "$*" >&2; }
+say() { printf 'bench: [%ds] %s\n' "$SECONDS" "$*" >&2; } # seconds since the start
 die() {
 	say "error: $*"
 	exit 1
@@ -241,13 +241,14 @@ hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 # measure: M_PATHS / C_PATHS a file of paths (random line per request),
 # M_HEADER one header, M_BODY a POST body file, M_IDEM=1 a unique
 # Idempotency-Key per request (bench/wrk/report.lua).  Empty: plain GET.
-M_PATHS="" M_HEADER="" M_BODY="" M_IDEM="" C_PATHS=""
+# M_HEADER_FILE: a file of header lines taken in turn (several API tokens).
+M_PATHS="" M_HEADER="" M_HEADER_FILE="" M_BODY="" M_IDEM="" C_PATHS=""
 m_wrk() {
-	BENCH_PATHS=$M_PATHS BENCH_HEADER=$M_HEADER BENCH_BODY=$M_BODY BENCH_IDEMPOTENCY=$M_IDEM \
-		run_wrk "$@"
+	BENCH_PATHS=$M_PATHS BENCH_HEADER=$M_HEADER BENCH_HEADER_FILE=$M_HEADER_FILE \
+		BENCH_BODY=$M_BODY BENCH_IDEMPOTENCY=$M_IDEM run_wrk "$@"
 }
 c_wrk() { BENCH_PATHS=$C_PATHS run_wrk "$@"; }
-m_clear() { M_PATHS="" M_HEADER="" M_BODY="" M_IDEM="" C_PATHS=""; }
+m_clear() { M_PATHS="" M_HEADER="" M_HEADER_FILE="" M_BODY="" M_IDEM="" C_PATHS=""; }
 
 # versus CEILING_URL "CEILING_PIDS" PID URL: the ceiling and motcua measured
 # in alternating slices (A B B A ...; $split slices of secs/split each, after
@@ -624,6 +625,7 @@ n_mid=${BENCH_MID:-1000000}
 n_big=${BENCH_BIG:-10000000}
 [ "$quick" = 1 ] && n_big=${BENCH_BIG:-1000000}
 bench_agency=000.00.01.H99 # the agency the staff scenarios' token is scoped to
+bench_province=000.00.00.H99 # the benchmark province (report_month's token)
 bench_data_goal=200000     # dossiers/s into SQLite (issue 9)
 # Lookups come from one client IP: lift the per-IP limit for the run (the
 # limiter itself still runs on every request).
@@ -631,42 +633,190 @@ dossier_flags="--lookup_rate_per_minute 1000000000 --lookup_burst 1000000"
 
 fmt_n() { awk -v n="$1" 'BEGIN { if (n >= 1e6) printf "%gM", n / 1e6; else printf "%gk", n / 1e3 }'; }
 
-# need_data KIND N: a database of N dossiers, generated once per run; sets
-# d_url (its URL) and d_codes (its "code<TAB>key" file).  KIND sqlite or pg.
-# The generation speed is a row of the table (goal on SQLite only).
+# History placement.  The SMALL database is the recent part only: SMALL
+# dossiers from the first of the month three years ago ($recent_from) to
+# yesterday.  The BIG database is BIG - SMALL dossiers of older history
+# (`bench-data --until $recent_from --years $old_years`) and then the very
+# same recent part (same seed, same range) appended: the report of a recent
+# month then counts the same dossiers at SMALL and at BIG, and only the
+# history around them differs (issue 8: "cost independent of history size").
+# The MID database spreads its dossiers over the same recent range.
+recent_from=$(date -u -d "$(date -u +%Y-%m-01) -3 years" +%Y-%m-%d)
+old_years=10
+
+# Generated databases are kept between runs in $cache_dir (BENCH_CACHE; off:
+# none), keyed by what makes them: the month (the data is dated relative to
+# the day it is generated, and report_month asks for last month), the
+# SQLite migrations, the generator's data format (BENCH_DATA_FORMAT in
+# src/dossier/bench.c, bumped when the generated rows change; a change of
+# speed alone keeps the cache), the reference data (calendar, catalogue),
+# the sizes and the history placement.  A change to any of them generates
+# again; the stale files of the same size are removed.  The
+# MID and BIG databases are served in place (the scenarios only read them,
+# apart from one API token per run); the SMALL one, which the reception
+# scenario writes to, is copied into the run's temp dir.  PostgreSQL
+# databases live in the run's throw-away cluster and are generated each run.
+cache_dir=${BENCH_CACHE:-$root/build/bench-cache}
+[ "$cache_dir" = off ] && cache_dir=""
+data_key=$({
+	echo "bench-data cache v1 $(date -u +%Y-%m) from=$recent_from old_years=$old_years"
+	grep -h '^#define BENCH_DATA_FORMAT ' "$root/src/dossier/bench.c"
+	cat "$root"/sql/sqlite/*.sql
+	find "$root/data" -type f | LC_ALL=C sort | xargs cat
+} | sha256sum | cut -c1-16)
+
+# gen_data KIND N: generate (or take from the cache) the database; no table
+# output, so two of these may run at once (prepare_data).  Leaves
+# $tmp/NAME.url, $tmp/codes-NAME.tsv, $tmp/NAME.out (bench-data's JSON
+# lines, "cached DATE" first when it came from the cache) and $tmp/NAME.done.
+gen_data() {
+	local kind=$1 n=$2 name url codes out err cname cdb
+	name=$kind-$n
+	codes=$tmp/codes-$name.tsv
+	out=$tmp/$name.out
+	err=$tmp/$name.gen.err
+	[ -f "$tmp/$name.done" ] && return 0
+	cname=""
+	if [ "$kind" = sqlite ] && [ -n "$cache_dir" ]; then
+		cname=$name-s$n_small-$data_key
+		[ "$n" = "$n_big" ] || cname=$name-$data_key
+		cdb=$cache_dir/$cname.db
+		if [ -f "$cache_dir/$cname.done" ]; then
+			{
+				echo "cached $(cat "$cache_dir/$cname.done")"
+				cat "$cache_dir/$cname.out"
+			} >"$out"
+			cp "$cache_dir/$cname.codes" "$codes"
+			if [ "$n" = "$n_small" ]; then
+				cp "$cdb" "$tmp/$name.db"
+				echo "sqlite:$tmp/$name.db" >"$tmp/$name.url"
+			else
+				echo "sqlite:$cdb" >"$tmp/$name.url"
+			fi
+			touch "$tmp/$name.done"
+			return 0
+		fi
+		mkdir -p "$cache_dir"
+		rm -f "$cache_dir/$name"-* "$cdb"-wal "$cdb"-shm
+		url=sqlite:$cdb
+	elif [ "$kind" = sqlite ]; then
+		url=sqlite:$tmp/$name.db
+	else
+		url=$("$root/scripts/pg-test.sh" url "$pg_dir" "bench_$n" 2>>"$tmp/pg.log")
+	fi
+	: >"$out"
+	: >"$codes"
+	if [ "$kind" = sqlite ] && [ "$n" = "$n_big" ] && [ "$n_big" -gt "$n_small" ]; then
+		bench_gen "$url" "$codes" "$out" "$err" --dossiers $((n_big - n_small)) \
+			--until "$recent_from" --years "$old_years"
+		bench_gen "$url" "$codes" "$out" "$err" --dossiers "$n_small" --from "$recent_from"
+	else
+		bench_gen "$url" "$codes" "$out" "$err" --dossiers "$n" --from "$recent_from"
+	fi
+	if [ -n "$cname" ]; then
+		cp "$codes" "$cache_dir/$cname.codes"
+		cp "$out" "$cache_dir/$cname.out"
+		date -u '+%Y-%m-%d %H:%M UTC' >"$cache_dir/$cname.done"
+		if [ "$n" = "$n_small" ]; then
+			cp "$cdb" "$tmp/$name.db"
+			url=sqlite:$tmp/$name.db
+		fi
+	fi
+	echo "$url" >"$tmp/$name.url"
+	touch "$tmp/$name.done"
+}
+# bench_gen URL CODES OUT ERR ARGS...: one `motcua bench-data`, its codes
+# appended to CODES and its JSON line to OUT.  The generator runs in the
+# background of this shell, so a TERM to a prepare_data lane stops it too.
+bench_gen() {
+	local url=$1 codes=$2 out=$3 err=$4 gpid rc=0 old_trap
+	shift 4
+	old_trap=$(trap -p TERM)
+	timeout 3600 "$bin" bench-data --db "$url" --data "$root/data" --codes-out "$codes.part" \
+		"$@" >>"$out" 2>>"$err" &
+	gpid=$!
+	trap 'kill $gpid 2>/dev/null; exit 143' TERM
+	wait "$gpid" || rc=$?
+	if [ -n "$old_trap" ]; then eval "$old_trap"; else trap - TERM; fi
+	[ "$rc" = 0 ] || {
+		cat "$err" >&2
+		die "bench-data $* into ${url%%\?*} failed ($rc)"
+	}
+	cat "$codes.part" >>"$codes"
+	rm -f "$codes.part"
+}
+
+# prepare_data: the databases the selected scenarios need, before any of
+# them measures anything, in two lanes at once on a 2-core machine (the
+# generator is one process on one core): the BIG SQLite database alone, and
+# the SMALL and MID SQLite databases then the MID PostgreSQL one.
+scenario_wants() { # SCENARIO: selected in this run?
+	[ -z "$only" ] || printf '%s\n' "$1" | grep -Eq -- "$only"
+}
+prepare_data() {
+	local a="" b="" pa="" pb="" s
+	for s in lookup_scale report_month; do scenario_wants "$s" && a="sqlite:$n_big" && b="$b sqlite:$n_small"; done
+	scenario_wants report_plans && a="sqlite:$n_big"
+	scenario_wants reception && b="$b sqlite:$n_small"
+	for s in lookup_sqlite work_queue; do scenario_wants "$s" && b="$b sqlite:$n_mid"; done
+	for s in lookup_pg report_plans; do
+		if scenario_wants "$s" && need_pg; then b="$b pg:$n_mid"; fi
+	done
+	# Once each, and never in both lanes (BENCH_BIG may equal BENCH_MID).
+	b=$(printf '%s\n' $b | awk -v a="$a" '$0 != a && !seen[$0]++' | tr '\n' ' ')
+	[ -n "$a$b" ] || return 0
+	say "preparing data: [$a] [$b] (cache: ${cache_dir:-off})"
+	data_started=$(date -u +%s)
+	(for s in $a; do gen_data "${s%%:*}" "${s#*:}"; done) &
+	pa=$!
+	(for s in $b; do gen_data "${s%%:*}" "${s#*:}"; done) &
+	pb=$!
+	pids="$pids $pa $pb"
+	wait "$pa" || die "preparing the big database failed"
+	wait "$pb" || die "preparing the databases failed"
+	pids=$(printf '%s\n' $pids | grep -vx -e "$pa" -e "$pb" | tr '\n' ' ' || true)
+	data_seconds=$(($(date -u +%s) - data_started))
+	say "data ready in ${data_seconds} s"
+}
+data_seconds=""
+
+# need_data KIND N: a database of N dossiers (prepare_data made it, or it is
+# made now); sets d_url (its URL) and d_codes (its "code<TAB>key" file).
+# KIND sqlite or pg.  The generation speed is a row of the table, once per
+# database (goal on SQLite only; a cached database shows the speed it was
+# generated at).
 need_data() {
-	local kind=$1 n=$2 name out rate cpu_rate secs
+	local kind=$1 n=$2 name out rate cpu_rate secs cached what
 	name=$kind-$n
 	d_codes=$tmp/codes-$name.tsv
-	if [ -f "$tmp/$name.done" ]; then
-		d_url=$(cat "$tmp/$name.url")
-		return 0
-	fi
-	if [ "$kind" = sqlite ]; then
-		d_url=sqlite:$tmp/$name.db
-	else
-		need_pg || return 1
-		d_url=$("$root/scripts/pg-test.sh" url "$pg_dir" "bench_$n" 2>>"$tmp/pg.log")
-	fi
-	say "bench-data: $n dossiers into $kind"
-	out=$(timeout 3600 "$bin" bench-data --db "$d_url" --data "$root/data" --dossiers "$n" \
-		--codes-out "$d_codes" 2>"$tmp/$name.gen.err") ||
-		{ cat "$tmp/$name.gen.err" >&2; die "bench-data ($kind, $n) failed"; }
-	rate=$(printf '%s' "$out" | sed -n 's/.*"dossiers_per_second": \([0-9.]*\).*/\1/p')
-	cpu_rate=$(printf '%s' "$out" | sed -n 's/.*"dossiers_per_cpu_second": \([0-9.]*\).*/\1/p')
-	secs=$(printf '%s' "$out" | sed -n 's/.*"seconds": \([0-9.]*\),.*/\1/p')
+	if [ "$kind" = pg ]; then need_pg || return 1; fi
+	gen_data "$kind" "$n"
+	d_url=$(cat "$tmp/$name.url")
+	[ -f "$tmp/$name.reported" ] && return 0
+	touch "$tmp/$name.reported"
+	out=$tmp/$name.out
+	cached=$(sed -n 's/^cached //p' "$out")
+	# Sums over the JSON lines (the BIG database is two runs).
+	# shellcheck disable=SC2046
+	set -- $(awk '/^\{/ {
+		match($0, /"dossiers": [0-9]+/); d += substr($0, RSTART + 12, RLENGTH - 12)
+		match($0, /"seconds": [0-9.]+/); s += substr($0, RSTART + 11, RLENGTH - 11)
+		match($0, /"cpu_seconds": [0-9.]+/); c += substr($0, RSTART + 15, RLENGTH - 15)
+	} END { printf "%.1f %.0f %.0f", s, (s > 0 ? d / s : 0), (c > 0 ? d / c : 0) }' "$out")
+	secs=$1 rate=$2 cpu_rate=$3
+	what="dossiers/s; $secs s"
+	[ -n "$cached" ] && what="$what, cached: generated $cached"
 	W_err=0 W_non2xx=0
 	if [ "$kind" = sqlite ]; then
-		row "bench-data, $(fmt_n "$n") dossiers into SQLite (dossiers/s; ${secs} s)" "$rate" \
+		row "bench-data, $(fmt_n "$n") dossiers into SQLite ($what)" "$rate" \
 			"" "" "" "target" "$bench_data_goal" 1 ""
 	else
-		row "bench-data, $(fmt_n "$n") dossiers into PostgreSQL (dossiers/s; ${secs} s)" \
+		row "bench-data, $(fmt_n "$n") dossiers into PostgreSQL ($what)" \
 			"$rate" "" "" "" "" "" "" ""
 	fi
-	note "bench-data $kind $(fmt_n "$n"): $out; $(fmt_int "$cpu_rate") dossiers per CPU second" \
+	note "bench-data $kind $(fmt_n "$n")${cached:+ (cached, generated $cached)}:" \
+		"$(grep '^{' "$out" | tr '\n' ' '); $(fmt_int "$cpu_rate") dossiers per CPU second" \
 		"of the generator process"
-	echo "$d_url" >"$tmp/$name.url"
-	touch "$tmp/$name.done"
 }
 
 # need_dserver KIND N [FLAGS...]: a motcua server on that database (one per
@@ -790,16 +940,17 @@ scenario_lookup_scale() {
 
 # bench_token KIND N: an API token scoped to $bench_agency (dossier.read,
 # dossier.receive, report.read) on that database; sets d_token.
-bench_token() {
+bench_token() { # KIND N [AGENCY]
+	local ag=${3:-$bench_agency}
 	need_data "$1" "$2" || return 1
-	if [ -f "$tmp/token-$1-$2" ]; then
-		d_token=$(cat "$tmp/token-$1-$2")
+	if [ -f "$tmp/token-$1-$2-$ag" ]; then
+		d_token=$(cat "$tmp/token-$1-$2-$ag")
 		return 0
 	fi
 	d_token=$("$bin" token create --db "$d_url" --name "bench-$1-$2" \
-		--scopes dossier.read,dossier.receive,report.read --agency "$bench_agency" \
+		--scopes dossier.read,dossier.receive,report.read --agency "$ag" \
 		2>>"$tmp/token.err") || { cat "$tmp/token.err" >&2; die "token create failed"; }
-	echo "$d_token" >"$tmp/token-$1-$2"
+	echo "$d_token" >"$tmp/token-$1-$2-$ag"
 }
 
 # Staff work queue, first page: the dossiers being processed in one agency
@@ -831,41 +982,65 @@ scenario_work_queue() {
 # does (one commit per request, or group commit) is what is measured.
 # Goal ≥ 2 ×: only grouping many receptions into one commit gets there.
 scenario_reception() {
-	local name="reception (POST /api/v1/dossiers, durable), SQLite" body m
-	[ -n "$ceil_sqlite" ] || scenario_ceiling_insert_sqlite
+	local name="reception (POST /api/v1/dossiers, durable), SQLite, $conns connections" body m i
+	local hf=$tmp/reception.headers line ceil g0 g1
 	need_dserver sqlite "$n_small"
-	bench_token sqlite "$n_small"
+	# One API token per benchmark agency, taken in turn: an agency numbers at
+	# most 9,999 dossiers a day, fewer than a fast run receives.
+	: >"$hf"
+	for i in $(seq 1 10); do
+		bench_token sqlite "$n_small" "$(printf '000.%02d.%02d.H99' $((i / 100)) $((i % 100)))"
+		echo "Authorization: Bearer $d_token" >>"$hf"
+	done
 	body=$tmp/reception.json
 	printf '%s\n' '{"procedure_code":"BENCH-02","channel":"online","applicant":{"name":"Nguyễn Văn An","id_number":"075123456789","phone":"0912345678","address":"Biên Hòa, Đồng Nai"},"documents":[{"name":"Bản chính giấy tờ cần chứng thực","originals":1,"copies":0}]}' >"$body"
-	M_HEADER="Authorization: Bearer $d_token"
-	m=$(http_probe_h "$d_port" /api/v1/dossiers "$M_HEADER" POST "$body")
+	m=$(http_probe_h "$d_port" /api/v1/dossiers "$(head -1 "$hf")" POST "$body")
 	case "${m%% *}" in
 	200 | 201) ;;
 	*) die "motcua POST /api/v1/dossiers answered ${m%% *}: $(tail -c 400 "$tmp/probe.out")" ;;
 	esac
-	M_BODY=$body M_IDEM=1
+	# The ceiling right before, on the same disk: fsync rates of a shared
+	# disk move by an order of magnitude over a day.
+	line=$(timeout $((ceil_secs + 60)) "$tmp/ceiling_insert" sqlite "$tmp/ceiling-rcv.db" \
+		"$ceil_secs") || die "ceiling_insert sqlite failed"
+	ceil=$(kv rate "$line")
+	g0=$(group_metrics "$d_port")
+	M_HEADER_FILE=$hf M_BODY=$body M_IDEM=1
 	measure "$d_pid" "http://127.0.0.1:$d_port/api/v1/dossiers"
 	m_clear
-	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "SQLite 1-row durable inserts/s" \
-		"$ceil_sqlite" 2 ""
+	g1=$(group_metrics "$d_port")
+	note "$name: group commit during the measurement and its warm-up (/metrics):" \
+		"$(printf '%s\n%s\n' "$g0" "$g1" | awk 'NR == 1 { c = $1; u = $2 } NR == 2 {
+			printf "%d commits for %d receptions (%.1f per commit), largest group so far %d", $1 - c, $2 - u, ($1 > c ? ($2 - u) / ($1 - c) : 0), $3 }')"
+	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "SQLite 1-row durable inserts/s, just before" \
+		"$ceil" 2 ""
+}
+# group_metrics PORT -> "commits units largest" from /metrics (0 when absent)
+group_metrics() {
+	http_probe_h "$1" /metrics >/dev/null
+	awk '$1 == "motcua_group_commits_total" { c = $2 } $1 == "motcua_group_units_total" { u = $2 }
+		$1 == "motcua_group_largest" { l = $2 } END { printf "%d %d %d\n", c, u, l }' \
+		"$tmp/probe.out" | tr -d '\r'
 }
 
 # The monthly resolution report (GET /api/v1/reports/resolution) for last
-# month, scoped to one agency, at BIG against SMALL.  Goal: its time at BIG
-# ≤ 1.5 × its time at SMALL, i.e. requests/s at BIG ≥ 0.67 × at SMALL.
-# 4 connections: a report is a heavy request, not a flood.
+# month, the whole province (an API token scoped to the province), at BIG
+# against SMALL.  The BIG database holds the SMALL one's recent part and
+# older history before it (gen_data), so last month has the same dossiers
+# in both and only the history differs.  Goal: its time at BIG ≤ 1.5 × its
+# time at SMALL, i.e. requests/s at BIG ≥ 0.67 × at SMALL.  4 connections
+# (a report is a heavy request, not a flood); SMALL and BIG alternate
+# (S B B S), half the measured seconds each.
 scenario_report_month() {
-	local name from to path m spid sport y mo tsmall s_rps c=$conns
-	name="monthly report, $(fmt_n "$n_big") vs $(fmt_n "$n_small") dossiers (SQLite)"
-	y=$(date -u +%Y)
-	mo=$((10#$(date -u +%m) - 1))
-	[ "$mo" = 0 ] && mo=12 && y=$((y - 1))
-	from=$(printf '%04d-%02d-01' "$y" "$mo")
+	local name from to path m spid sport tsmall tbig i rs=0 rb=0 p50=0 p99=0 rss=""
+	local c=$conns d=$secs vs vb ym
+	name="monthly report, whole province, $(fmt_n "$n_big") vs $(fmt_n "$n_small") dossiers (SQLite)"
+	from=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m-%d)
 	to=$(date -u -d "$from +1 month -1 day" +%Y-%m-%d)
 	path="/api/v1/reports/resolution?from=$from&to=$to"
 	need_dserver sqlite "$n_small"
 	spid=$d_pid sport=$d_port
-	bench_token sqlite "$n_small"
+	bench_token sqlite "$n_small" "$bench_province"
 	tsmall=$d_token
 	m=$(http_probe_h "$sport" "$path" "Authorization: Bearer $tsmall")
 	if [ "${m%% *}" = 404 ] && grep -q 'problems/not-found' "$tmp/probe.out"; then
@@ -873,19 +1048,97 @@ scenario_report_month() {
 		return 0
 	fi
 	[ "${m%% *}" = 200 ] || die "motcua $path answered ${m%% *}: $(tail -c 400 "$tmp/probe.out")"
+	vs=$(grep -o '"received": *[0-9]*' "$tmp/probe.out" | head -1 | grep -o '[0-9]*$' || true)
 	need_dserver sqlite "$n_big"
-	bench_token sqlite "$n_big"
+	bench_token sqlite "$n_big" "$bench_province"
+	tbig=$d_token
+	m=$(http_probe_h "$d_port" "$path" "Authorization: Bearer $tbig")
+	[ "${m%% *}" = 200 ] || die "motcua $path answered ${m%% *}: $(tail -c 400 "$tmp/probe.out")"
+	vb=$(grep -o '"received": *[0-9]*' "$tmp/probe.out" | head -1 | grep -o '[0-9]*$' || true)
+	# Dossiers received that month, from the codes (YYMM of the code's day).
+	ym=$(date -u -d "$from" +%y%m)
+	note "$name: $path, 4 connections; the month's receptions by the codes:" \
+		"$(cut -c15-18 "$tmp/codes-sqlite-$n_small.tsv" | grep -c "^$ym" || true) at" \
+		"$(fmt_n "$n_small"), $(cut -c15-18 "$tmp/codes-sqlite-$n_big.tsv" | grep -c "^$ym" || true)" \
+		"at $(fmt_n "$n_big")${vs:+; first \"received\" figure of the answer: $vs and ${vb:-?}}"
 	conns=4
-	M_HEADER="Authorization: Bearer $tsmall"
-	measure "$spid" "http://127.0.0.1:$sport$path"
-	s_rps=$W_rps
-	M_HEADER="Authorization: Bearer $d_token"
-	measure "$d_pid" "http://127.0.0.1:$d_port$path"
-	conns=$c
+	secs=$(((d + 1) / 2))
+	for i in 1 2; do
+		if [ "$i" = 1 ]; then
+			M_HEADER="Authorization: Bearer $tsmall"
+			measure "$spid" "http://127.0.0.1:$sport$path"
+			rs=$(awk -v a="$rs" -v b="$W_rps" 'BEGIN { print a + b }')
+		fi
+		M_HEADER="Authorization: Bearer $tbig"
+		measure "$d_pid" "http://127.0.0.1:$d_port$path"
+		rb=$(awk -v a="$rb" -v b="$W_rps" 'BEGIN { print a + b }')
+		p50=$(awk -v a="$p50" -v b="$W_p50" 'BEGIN { print a + b / 2 }')
+		[ "$W_p99" -gt "$p99" ] && p99=$W_p99
+		rss=$W_rss
+		if [ "$i" = 2 ]; then
+			M_HEADER="Authorization: Bearer $tsmall"
+			measure "$spid" "http://127.0.0.1:$sport$path"
+			rs=$(awk -v a="$rs" -v b="$W_rps" 'BEGIN { print a + b }')
+		fi
+	done
+	conns=$c secs=$d
 	m_clear
-	note "$name: $path, 4 connections, body $(echo "$m" | cut -d' ' -f2) B at $(fmt_n "$n_small")"
-	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "report at $(fmt_n "$n_small") (req/s)" \
-		"$s_rps" 0.67 ""
+	row "$name" "$(awk -v r="$rb" 'BEGIN { print r / 2 }')" "$p50" "$p99" "$rss" \
+		"report at $(fmt_n "$n_small") (req/s)" "$(awk -v r="$rs" 'BEGIN { print r / 2 }')" 0.67 ""
+}
+
+# The report's query plans at scale: EXPLAIN of STMT_RPT_CELLS (the
+# statement every report reads; whole province, last month) on the BIG
+# SQLite database and on the MID PostgreSQL one, the SQL taken from
+# src/stmts.def by bench/stmt_sql.c.  The goal is structural
+# (docs/REPORTS.md §7): the dossiers are reached through index ranges and
+# primary-key lookups only, never a scan of the table, so the cost follows
+# the period's dossiers and not the history.  The plans go in the notes.
+scenario_report_plans() {
+	local from to t0 t1 now sql plan name scans
+	cc -O0 -std=c11 -I "$root/src" -o "$tmp/stmt_sql" "$root/bench/stmt_sql.c" ||
+		die "cannot build bench/stmt_sql.c"
+	sql=$("$tmp/stmt_sql" STMT_RPT_CELLS) || die "no STMT_RPT_CELLS"
+	from=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m-%d)
+	to=$(date -u -d "$from +1 month" +%Y-%m-%d)
+	t0=$(date -d "${from}T00:00:00+07:00" +%s)
+	t1=$(date -d "${to}T00:00:00+07:00" +%s)
+	now=$(date +%s)
+	name="report plan (STMT_RPT_CELLS, last month), $(fmt_n "$n_big") dossiers, SQLite"
+	if ! command -v sqlite3 >/dev/null 2>&1; then
+		skip "$name" "not available (no sqlite3 shell; scripts/deps.sh bench)"
+	else
+		need_data sqlite "$n_big"
+		plan=$(printf '%s\n' ".parameter init" ".parameter set \$1 1" ".parameter set \$2 0" \
+			".parameter set \$3 $t0" ".parameter set \$4 $t1" ".parameter set \$5 $now" \
+			"EXPLAIN QUERY PLAN $sql;" | timeout 120 sqlite3 "${d_url#sqlite:}" 2>&1) ||
+			die "sqlite3 EXPLAIN failed: $plan"
+		scans=$(printf '%s\n' "$plan" | grep -E 'SCAN (dossiers|d)( |$)' || true)
+		note "$name: $(printf '%s\n' "$plan" | grep -E 'SEARCH|SCAN' | sed 's/^[|` -]*//' |
+			tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+		plan_row "$name" "$scans"
+	fi
+	name="report plan (STMT_RPT_CELLS, last month), $(fmt_n "$n_mid") dossiers, PostgreSQL"
+	if ! need_pg || ! command -v psql >/dev/null 2>&1; then
+		skip "$name" "not available (no PostgreSQL)"
+		return 0
+	fi
+	need_data pg "$n_mid"
+	plan=$(timeout 300 psql "$d_url" -X -q -A -t -c "PREPARE rpt AS $sql" \
+		-c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE rpt(1, 0, $t0, $t1, $now)" 2>&1) ||
+		die "psql EXPLAIN failed: $plan"
+	scans=$(printf '%s\n' "$plan" | grep -E 'Seq Scan on dossiers' || true)
+	note "$name: $(printf '%s\n' "$plan" | grep -E 'Scan|Execution Time' | sed 's/^ *//; s/^-> *//' |
+		tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+	plan_row "$name" "$scans"
+}
+# plan_row NAME SCANS: PASS when no line of the plan scans the dossiers table
+plan_row() {
+	local verdict=PASS
+	[ -n "$2" ] && verdict="MISS: $(printf '%s' "$2" | head -1 | sed 's/^[|` -]*//')"
+	printf '%s\t—\t—\t—\t—\t—\t—\tindex ranges only, no scan of dossiers\t%s\n' "$1" \
+		"$verdict" >>"$rows"
+	say "$1: $verdict"
 }
 
 # Due-date computations per second on one core with the year tables cached
@@ -950,13 +1203,15 @@ scenario_catalog_search() {
 
 scenarios="static_css static_index static_small healthz_sqlite healthz_pg meta
 ceiling_insert_sqlite ceiling_insert_pg threading
-lookup_sqlite lookup_pg lookup_scale work_queue reception report_month due_dates catalog_search"
+lookup_sqlite lookup_pg lookup_scale work_queue reception report_month report_plans due_dates
+catalog_search"
 
 # ---------------------------------------------------------------------- run ---
 started=$(date -u +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 say "$(nproc) CPUs, ${secs}s per measurement, $conns connections, $wrk_threads wrk threads," \
 	"threading ${rounds} round(s) of ${tsecs}s, data on $storage"
+prepare_data
 for s in $scenarios; do
 	if [ -n "$only" ] && ! printf '%s\n' "$s" | grep -Eq -- "$only"; then
 		continue
@@ -975,7 +1230,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 report() {
 	echo "# motcua benchmarks"
 	echo
-	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC') (${elapsed} s)"
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC') (${elapsed} s of scenarios${data_seconds:+, $data_seconds s of them preparing the databases}; $SECONDS s with the build)"
 	echo "- commit: $commit"
 	echo "- machine: $(nproc) CPU, ${cpu:-unknown CPU}, Linux $(uname -r)," \
 		"$(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"

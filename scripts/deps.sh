@@ -13,7 +13,7 @@ build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev
   libxlsxwriter-dev libqrencode-dev"
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev postgresql chromium curl sqlite3
   unzip"
-bench_pkgs="wrk nginx-light postgresql"
+bench_pkgs="wrk nginx-light postgresql linux-perf sqlite3"
 
 case "$what" in
 build) pkgs=$build_pkgs ;;

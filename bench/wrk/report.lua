@@ -33,6 +33,20 @@ if body_file and body_file ~= "" then
   method = "POST"
   headers["Content-Type"] = "application/json"
 end
+-- BENCH_HEADER_FILE=FILE: one "Name: value" line per caller (API tokens of
+-- several agencies); requests take the lines in turn, so a load no single
+-- agency could take (9,999 dossier codes per agency and day) is spread.
+local hlines = nil
+local hfile = os.getenv("BENCH_HEADER_FILE")
+if hfile and hfile ~= "" then
+  hlines = {}
+  for line in io.lines(hfile) do
+    local name, value = line:match("^([^:]+):%s*(.*)$")
+    if name then hlines[#hlines + 1] = { name, value } end
+  end
+  if #hlines == 0 then error("BENCH_HEADER_FILE " .. hfile .. " has no header") end
+end
+local turn = 0
 local idem = os.getenv("BENCH_IDEMPOTENCY") == "1"
 local prefix, counter = "", 0
 
@@ -47,12 +61,16 @@ if paths_file and paths_file ~= "" then
   n = #paths
 end
 
-if paths or method or next(headers) then
+if paths or method or next(headers) or hlines then
   init = function(args)
     math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
     prefix = string.format("bench-%08x%08x-", math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
   end
   request = function()
+    if hlines then
+      turn = turn % #hlines + 1
+      headers[hlines[turn][1]] = hlines[turn][2]
+    end
     if idem then
       counter = counter + 1
       headers["Idempotency-Key"] = prefix .. counter

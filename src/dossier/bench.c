@@ -1,6 +1,7 @@
 /*
- * `motcua bench-data --dossiers N [--agencies M] [--years Y] [--codes-out FILE]`
- * — realistic dossiers for the benchmarks, fast.
+ * `motcua bench-data --dossiers N [--agencies M] [--years Y | --from DATE]
+ * [--until DATE] [--codes-out FILE]` — realistic dossiers for the
+ * benchmarks, fast.
  *
  * BENCHMARKS ONLY.  Unlike every other write in motcua it does not go
  * through the reception and workflow code and writes NO audit entry per
@@ -11,7 +12,10 @@
  * receptions continue the numbering, never reuse it), lookup keys of the
  * receipt alphabet, due times from the working-day calendar, statuses by
  * age, early/on-time/late finishes, the steps and a short history — spread
- * over the last Y years on working days.  --detail lean (the default) keeps
+ * over the working days from --from (default: the first of the month Y
+ * years before --until) to the day before --until (default: today), so a
+ * database can be built from an older history (--until) and then the same
+ * recent part as a smaller one (--from, appended).  --detail lean (the default) keeps
  * child rows few: the history of a closed dossier is its reception and its
  * end (an open one keeps every hand-over so far) and only an open dossier's
  * current step has a row; --detail full writes every step and hand-over.
@@ -33,9 +37,16 @@
 #include "../core/config.h"
 #include "dossier_int.h"
 
+/* What the generator writes, as a number: bump it whenever a change alters
+ * the generated rows (columns, distributions, the seed, history placement),
+ * not for a change of speed alone.  bench/run.sh keys its cache of
+ * generated databases on this line (with the migrations and the reference
+ * data). */
+#define BENCH_DATA_FORMAT 2
+
 #define BENCH_PROCS 5
 #define BENCH_STEPS 4
-#define BENCH_YEARS_MAX 24 /* --years at most 20, plus the current one */
+#define BENCH_YEARS_MAX 24 /* years the --from..--until range may touch */
 
 struct bench_proc {
 	const char *code, *name, *unit_name;
@@ -569,7 +580,7 @@ int
 dossier_cli_bench_data(int argc, char **argv)
 {
 	static const char *const names[] = { "dossiers", "agencies", "years", "codes-out", "detail",
-		NULL };
+		"from", "until", "indexes", NULL };
 	struct cli_args a = { .names = names };
 	struct db *db = NULL;
 	struct db_conn *c = NULL;
@@ -579,10 +590,12 @@ dossier_cli_bench_data(int argc, char **argv)
 	struct bench_counters bc;
 	FILE *codes = NULL;
 	char err[512];
-	int64_t n = 0, nag = 10, years = 3, now = clock_now(), start, day0, nday, made = 0;
+	int64_t n = 0, nag = 10, years = 3, now = clock_now(), start, day0, nday, made = 0, day_now;
 	uint64_t t0, t1, t_rows = 0, t_index = 0;
-	double cpu0;
-	int rc = 1, rebuild, lean, bulk = 0;
+	double cpu0, cpu_rows = 0, cpu_index = 0;
+	int fy = 0, fm = 0, fd = 0, uy = 0, um = 0, ud = 0;
+	char from_s[16], until_s[16];
+	int rc = 1, rebuild = 0, lean, bulk = 0;
 	static const enum stmt_id idx_drop[] = { STMT_DOS_IDX_DROP_QUEUE, STMT_DOS_IDX_DROP_AGENCY,
 		STMT_DOS_IDX_DROP_LEAD, STMT_DOS_IDX_DROP_CLOCK, STMT_DOS_IDX_DROP_ASSIGNEE,
 		STMT_DOS_IDX_DROP_RECEIVED, STMT_DOS_IDX_DROP_PARENT, STMT_DOS_IDX_DROP_REPORT_END,
@@ -596,9 +609,17 @@ dossier_cli_bench_data(int argc, char **argv)
 	    str_to_i64(a.vals[0], 1, 100000000, &n) == -1 ||
 	    (a.vals[1] != NULL && str_to_i64(a.vals[1], 1, 9999, &nag) == -1) ||
 	    (a.vals[2] != NULL && str_to_i64(a.vals[2], 1, 20, &years) == -1) ||
-	    (a.vals[4] != NULL && strcmp(a.vals[4], "full") != 0 && strcmp(a.vals[4], "lean") != 0)) {
-		fprintf(stderr, "cách dùng: motcua bench-data --dossiers N [--agencies M] [--years Y] "
-		    "[--detail full|lean] [--codes-out FILE] [--db URL]\n"
+	    (a.vals[4] != NULL && strcmp(a.vals[4], "full") != 0 && strcmp(a.vals[4], "lean") != 0) ||
+	    (a.vals[5] != NULL && time_parse_date(a.vals[5], &fy, &fm, &fd) == -1) ||
+	    (a.vals[6] != NULL && time_parse_date(a.vals[6], &uy, &um, &ud) == -1) ||
+	    (a.vals[5] != NULL && a.vals[2] != NULL) ||
+	    (a.vals[7] != NULL && strcmp(a.vals[7], "auto") != 0 &&
+	    strcmp(a.vals[7], "keep") != 0 && strcmp(a.vals[7], "rebuild") != 0)) {
+		fprintf(stderr, "cách dùng: motcua bench-data --dossiers N [--agencies M] "
+		    "[--years Y | --from YYYY-MM-DD] [--until YYYY-MM-DD] [--detail full|lean] "
+		    "[--indexes auto|keep|rebuild] [--codes-out FILE] [--db URL]\n"
+		    "  --until: hồ sơ tiếp nhận trước ngày này (mặc định: hôm nay, không tính hôm nay); "
+		    "--from: từ ngày này (mặc định: ngày 1 của tháng Y năm trước --until, Y = 3).\n"
 		    "  --detail lean (mặc định): hồ sơ, lịch sử ngắn (tiếp nhận, các lần chuyển của hồ "
 		    "sơ đang giải quyết, sự kiện kết thúc của hồ sơ đã đóng) và bước hiện tại của hồ sơ "
 		    "đang giải quyết; full: mọi bước và mọi lần chuyển bước.\n"
@@ -608,10 +629,43 @@ dossier_cli_bench_data(int argc, char **argv)
 		    "per dossier.\n");
 		return 2;
 	}
-	/* Lean by default: the benchmarks need millions of dossiers quickly. */
-	lean = a.vals[4] == NULL || strcmp(a.vals[4], "lean") == 0;
 	memset(&br, 0, sizeof(br));
 	memset(&bc, 0, sizeof(bc));
+	/* Working days from --from to the day before --until, receptions
+	 * spread evenly over them in time order (07:30-16:30). */
+	{
+		struct civil cv;
+		int64_t until;
+
+		time_to_vn(now, &cv);
+		day_now = time_days_from_civil(cv.year, cv.month, cv.day);
+		until = a.vals[6] != NULL ? time_days_from_civil(uy, um, ud) : day_now;
+		if (a.vals[6] == NULL) {
+			uy = cv.year;
+			um = cv.month;
+		}
+		day0 = a.vals[5] != NULL ? time_days_from_civil(fy, fm, fd) :
+		    time_days_from_civil(uy - (int)years, um, 1);
+		time_civil_from_days(day0, &fy, &fm, &fd);
+		time_civil_from_days(until - 1, &uy, &um, &ud);
+		/* Receptions today or later would lie in the future of their
+		 * own statuses; the counters' year table bounds the span. */
+		if (until > day_now || day0 >= until || uy - fy >= BENCH_YEARS_MAX) {
+			fprintf(stderr, "bench-data: khoảng ngày không hợp lệ: --from phải trước --until, "
+			    "--until không sau hôm nay, tối đa %d năm\n", BENCH_YEARS_MAX - 1);
+			rc = 2;
+			goto out;
+		}
+		nday = until - day0;
+		bc.day0 = day0;
+		bc.ndays = nday + 1;
+		bc.year0 = fy;
+		snprintf(from_s, sizeof(from_s), "%04d-%02d-%02d", fy, fm, fd);
+		time_civil_from_days(until, &uy, &um, &ud);
+		snprintf(until_s, sizeof(until_s), "%04d-%02d-%02d", uy, um, ud);
+	}
+	/* Lean by default: the benchmarks need millions of dossiers quickly. */
+	lean = a.vals[4] == NULL || strcmp(a.vals[4], "lean") == 0;
 	{
 		const char *why;
 
@@ -662,18 +716,6 @@ dossier_cli_bench_data(int argc, char **argv)
 		    DB_TEXT(ag[i].code) }, 1, &ag[i].id) != DB_OK)
 			goto out;
 	}
-	/* Working days of the last `years` years, receptions spread evenly
-	 * over them in time order (07:30-16:30). */
-	{
-		struct civil cv;
-
-		time_to_vn(now, &cv);
-		day0 = time_days_from_civil(cv.year - (int)years, cv.month, 1);
-		nday = time_days_from_civil(cv.year, cv.month, cv.day) - day0;
-		bc.day0 = day0;
-		bc.ndays = nday + 1;
-		bc.year0 = cv.year - (int)years;
-	}
 	t0 = clock_mono_ns();
 	cpu0 = bench_cpu_seconds();
 	/* synchronous=OFF and no WAL for the load; back to normal before the
@@ -704,7 +746,9 @@ dossier_cli_bench_data(int argc, char **argv)
 	br.bl[BL_HISTORY] = db_bulk_begin(c, "dossier_history", hist_cols, CORE_NELEM(hist_cols));
 	if (br.bl[BL_DOSSIERS] == NULL || br.bl[BL_STEPS] == NULL || br.bl[BL_HISTORY] == NULL)
 		goto fail;
-	rebuild = n >= start;
+	/* auto: rebuild when the load at least doubles the table. */
+	rebuild = a.vals[7] != NULL && strcmp(a.vals[7], "auto") != 0 ?
+	    strcmp(a.vals[7], "rebuild") == 0 : n >= start;
 	for (size_t i = 0; rebuild && i < CORE_NELEM(idx_drop); i++)
 		if (db_exec(c, idx_drop[i], NULL, 0, NULL) != DB_OK)
 			goto fail;
@@ -748,6 +792,7 @@ dossier_cli_bench_data(int argc, char **argv)
 		}
 	}
 	t_rows = clock_mono_ns();
+	cpu_rows = bench_cpu_seconds() - cpu0;
 	for (int i = 0; i < BL__MAX; i++) {
 		enum db_rc e = db_bulk_end(br.bl[i]);
 
@@ -761,10 +806,11 @@ dossier_cli_bench_data(int argc, char **argv)
 		if (db_exec(c, idx_make[i], NULL, 0, NULL) != DB_OK)
 			goto fail;
 	t_index = clock_mono_ns();
+	cpu_index = bench_cpu_seconds() - cpu0 - cpu_rows;
 	{
 		/* One audit entry says what was done (not one per dossier). */
-		json_t *detail = json_pack("{s:I, s:I, s:I}", "dossiers", (json_int_t)made,
-		    "agencies", (json_int_t)nag, "years", (json_int_t)years);
+		json_t *detail = json_pack("{s:I, s:I, s:s, s:s}", "dossiers", (json_int_t)made,
+		    "agencies", (json_int_t)nag, "from", from_s, "until", until_s);
 		char *text = audit_detail_text(detail);
 		struct audit_entry e = { .at = now, .actor = "bench-data", .action = "dossier.bench_data",
 			.object = "dossiers", .request_id = "", .detail = text };
@@ -783,13 +829,17 @@ dossier_cli_bench_data(int argc, char **argv)
 		goto out;
 	bulk = 0;
 	t1 = clock_mono_ns();
-	printf("{\"dossiers\": %lld, \"agencies\": %lld, \"years\": %lld, \"detail\": \"%s\", "
+	printf("{\"format\": %d, \"dossiers\": %lld, \"agencies\": %lld, \"from\": \"%s\", "
+	    "\"until\": \"%s\", "
+	    "\"detail\": \"%s\", \"indexes\": \"%s\", "
 	    "\"seconds\": %.3f, \"rows_seconds\": %.3f, \"index_seconds\": %.3f, "
-	    "\"commit_seconds\": %.3f, \"cpu_seconds\": %.3f, \"dossiers_per_second\": %.0f, "
-	    "\"dossiers_per_cpu_second\": %.0f}\n", (long long)made,
-	    (long long)nag, (long long)years, lean ? "lean" : "full", (double)(t1 - t0) / 1e9,
+	    "\"commit_seconds\": %.3f, \"rows_cpu_seconds\": %.3f, \"index_cpu_seconds\": %.3f, "
+	    "\"cpu_seconds\": %.3f, \"dossiers_per_second\": %.0f, "
+	    "\"dossiers_per_cpu_second\": %.0f}\n", BENCH_DATA_FORMAT, (long long)made,
+	    (long long)nag, from_s, until_s, lean ? "lean" : "full", rebuild ? "rebuilt" : "kept",
+	    (double)(t1 - t0) / 1e9,
 	    (double)(t_rows - t0) / 1e9, (double)(t_index - t_rows) / 1e9,
-	    (double)(t1 - t_index) / 1e9, bench_cpu_seconds() - cpu0,
+	    (double)(t1 - t_index) / 1e9, cpu_rows, cpu_index, bench_cpu_seconds() - cpu0,
 	    (double)made / ((double)(t1 - t0) / 1e9),
 	    (double)made / (bench_cpu_seconds() - cpu0 > 0 ? bench_cpu_seconds() - cpu0 : 1e-9));
 	rc = 0;
