@@ -95,8 +95,9 @@ void db_read_end(struct db_conn *c);
  * cursor the caller must db_res_free(). */
 enum db_rc db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p,
     size_t np, struct db_res **out);
-/* Rows changed by the last db_exec without a cursor. */
-int64_t db_changes(const struct db_conn *c);
+/* Rows changed by the last db_exec without a cursor (on a pipelined
+ * connection this waits for that statement's result). */
+int64_t db_changes(struct db_conn *c);
 
 /* 1 = a row is ready, 0 = done, -1 = error (db_res_rc tells which). */
 int db_res_next(struct db_res *r);
