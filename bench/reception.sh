@@ -3,7 +3,7 @@
 # ceiling, on one backend, in the same run (issue 9: goal >= 2x).
 #
 #   bench/reception.sh [--db sqlite|pg] [--bin PATH] [--seconds N] [--conns N]
-#                      [--rounds N] [-- extra `motcua serve` flags]
+#                      [--rounds N] [--perf FILE] [-- extra `motcua serve` flags]
 #
 # Builds nothing: --bin is a release motcua (default build/release/motcua).
 # A fresh database per round: 20 desk agencies each receiving BENCH-RCV
@@ -16,11 +16,15 @@
 #   RECEPTION db=sqlite rps=R p50_us=.. p99_us=.. non2xx=.. ceiling=C ratio=R/C
 #             commits=B units=U largest=L
 #
+# --perf FILE: `perf record -g` of the server during the measured seconds
+# (FILE.<round>; `perf report -i FILE.1 --sort comm,dso,sym` splits the
+# writer thread from the HTTP workers).
+#
 # bench/run.sh's reception scenario can call this with --rounds 1.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-db=sqlite bin="$root/build/release/motcua" secs=10 conns=64 rounds=1
+db=sqlite bin="$root/build/release/motcua" secs=10 conns=64 rounds=1 perf_out=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--db) db=$2; shift 2 ;;
@@ -28,8 +32,9 @@ while [ $# -gt 0 ]; do
 	--seconds) secs=$2; shift 2 ;;
 	--conns) conns=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
+	--perf) perf_out=$2; shift 2 ;;
 	--) shift; break ;;
-	*) echo "usage: bench/reception.sh [--db sqlite|pg] [--bin PATH] [--seconds N] [--conns N] [--rounds N] [-- serve flags]" >&2; exit 2 ;;
+	*) echo "usage: bench/reception.sh [--db sqlite|pg] [--bin PATH] [--seconds N] [--conns N] [--rounds N] [--perf FILE] [-- serve flags]" >&2; exit 2 ;;
 	esac
 done
 extra=("$@")
@@ -107,8 +112,14 @@ for round in $(seq 1 "$rounds"); do
 		[ -n "$cookie" ] && [ -n "$csrf" ] || { echo "reception.sh: login rcv$i failed: $out" >&2; exit 1; }
 		printf '%s\t%s\n' "$cookie" "$csrf" >>"$tmp/sessions"
 	done
+	perf_pid=""
+	if [ -n "$perf_out" ]; then
+		perf record -g -o "$perf_out.$round" -p "$pid" -- sleep "$secs" >/dev/null 2>&1 &
+		perf_pid=$!
+	fi
 	line=$(BENCH_SESSIONS="$tmp/sessions" wrk -t2 -c"$conns" -d"${secs}s" --latency \
 		-s "$root/bench/wrk/reception.lua" "http://127.0.0.1:$port" | grep '^BENCH')
+	[ -z "$perf_pid" ] || wait "$perf_pid" || true
 	metrics=$(curl -s "http://127.0.0.1:$port/metrics")
 	kill "$pid"
 	wait "$pid" || true

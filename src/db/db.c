@@ -286,7 +286,11 @@ db_begin(struct db_conn *c)
 
 	if (c->in_tx)
 		return DB_ERROR;
-	rc = db_script(c, c->be == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	/* Pipelined: it travels with the first unit's first statement. */
+	if (c->pipeline)
+		rc = dbpg_send(c, STMT__MAX, NULL, 0, "BEGIN");
+	else
+		rc = db_script(c, c->be == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
 	if (rc == DB_OK)
 		c->in_tx = 1;
 	return rc;
@@ -355,18 +359,6 @@ db_in_tx(struct db_conn *c)
 	if (c == NULL || !c->in_tx)
 		return 0;
 	return c->be == DB_SQLITE ? dbsq_in_tx(c) : dbpg_in_tx(c);
-}
-
-enum db_rc
-db_collect(struct db_conn *c)
-{
-	enum db_rc rc;
-
-	if (c == NULL || c->pending == 0)
-		return DB_OK;
-	if ((rc = dbpg_collect(c)) == DB_ERROR)
-		db_count_error();
-	return rc;
 }
 
 int
@@ -445,6 +437,20 @@ db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t np,
 	}
 	*out = r;
 	return DB_OK;
+}
+
+enum db_rc
+db_exec_one(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t np)
+{
+	enum db_rc rc = db_exec(c, id, p, np, NULL);
+
+	if (rc != DB_OK)
+		return rc;
+	if (c->pipeline) {
+		dbpg_expect_one(c);
+		return DB_OK;
+	}
+	return c->changes == 1 ? DB_OK : DB_CONFLICT;
 }
 
 int64_t

@@ -29,6 +29,7 @@ struct db_conn {
 	int pipeline;
 	int pending; /* sent, results not collected yet */
 	int pend_id[DB_PIPE_MAX]; /* their statement ids (for the log), -1 = SQL */
+	unsigned char pend_one[DB_PIPE_MAX]; /* 1: must change exactly one row */
 	struct db_conn *next; /* in db->conns when thread-owned */
 	unsigned generation; /* of the db when it was opened (thread-owned) */
 };
@@ -88,6 +89,9 @@ int dbpg_pipeline(struct db_conn *c);
  * collection. */
 enum db_rc dbpg_send(struct db_conn *c, enum stmt_id id, const struct db_param *p,
     size_t np, const char *sql);
+/* The last statement sent must change exactly one row (db_exec_one):
+ * checked at its collection (DB_CONFLICT). */
+void dbpg_expect_one(struct db_conn *c);
 /* Collect the results of everything sent: DB_OK or the first error. */
 enum db_rc dbpg_collect(struct db_conn *c);
 
@@ -111,8 +115,5 @@ int db_in_tx(struct db_conn *c);
  * writer: a reception's inserts then cost no round trip each).  SQLite:
  * nothing to do (no round trips).  0 or -1. */
 int db_pipeline(struct db_conn *c);
-/* Wait for what a pipelined connection sent: DB_OK or the first error
- * (DB_OK at once elsewhere). */
-enum db_rc db_collect(struct db_conn *c);
 
 #endif

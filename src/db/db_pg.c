@@ -163,8 +163,16 @@ dbpg_send(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t n
 		dbpg_log(sql != NULL ? "send" : db_stmt_name(id), NULL, PG(c));
 		return DB_ERROR;
 	}
+	c->pend_one[c->pending] = 0;
 	c->pend_id[c->pending++] = sql != NULL ? -1 : (int)id;
 	return DB_OK;
+}
+
+void
+dbpg_expect_one(struct db_conn *c)
+{
+	if (c->pending > 0)
+		c->pend_one[c->pending - 1] = 1;
 }
 
 /* Sync and read every result up to the Sync's.  With last != NULL the
@@ -208,6 +216,14 @@ dbpg_sync(struct db_conn *c, PGresult **last)
 		}
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 			c->changes = strtoll(PQcmdTuples(r)[0] ? PQcmdTuples(r) : "0", NULL, 10);
+			if (cmd < n && c->pend_one[cmd] && c->changes != 1 && rc == DB_OK) {
+				/* db_exec_one's check; the transaction goes on, the
+				 * caller's unit is rolled back to its savepoint. */
+				log_msg(LOG_WARN, NULL, "db", "backend=pg op=%s msg=\"changed %lld "
+				    "rows, not 1\"", db_stmt_name((enum stmt_id)c->pend_id[cmd]),
+				    (long long)c->changes);
+				rc = DB_CONFLICT;
+			}
 			if (last != NULL && cmd == n - 1) {
 				PQclear(keep);
 				keep = r;

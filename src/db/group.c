@@ -139,12 +139,15 @@ group_tx(struct db_group *g, struct db_unit *list, size_t n, enum db_rc *tx_rc)
 			goto broken;
 		t0 = clock_mono_ns();
 		u->rc = u->run(c, u->arg);
-		/* What the unit sent and nobody read yet (pipeline mode) is its
-		 * work too: a statement refused there fails this unit. */
-		if (u->rc == DB_OK)
-			u->rc = db_collect(c);
+		/* RELEASE also collects what the unit sent and nobody read yet
+		 * (PostgreSQL's pipeline mode): a write refused there — or a
+		 * RELEASE refused — fails this unit alone, its savepoint still
+		 * being there to roll back to. */
+		if (u->rc == DB_OK && (rc = db_release(c)) != DB_OK)
+			u->rc = rc;
+		if (u->rc != DB_OK)
+			rc = db_rollback_to(c);
 		group_time(g, &g->st.run_ns, t0);
-		rc = u->rc == DB_OK ? db_release(c) : db_rollback_to(c);
 		if (rc != DB_OK || !db_in_tx(c))
 			goto broken;
 	}

@@ -73,7 +73,7 @@ static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
 static int gate_running, gate_open;
 
-enum unit_kind { U_GOOD, U_FAIL, U_SQL_ERROR, U_BREAK, U_GATE, U_READBACK, U_LATE_ERROR };
+enum unit_kind { U_GOOD, U_FAIL, U_SQL_ERROR, U_BREAK, U_GATE, U_READBACK, U_LATE_ERROR, U_NOT_ONE };
 
 struct unit {
 	struct db_unit u;
@@ -170,6 +170,20 @@ unit_run(struct db_conn *c, void *arg)
 		if ((rc = db_exec(c, STMT_SETTING_PUT, (struct db_param[]){ DB_TEXT("x"), DB_NULL,
 		    DB_INT(1) }, 3, NULL)) != DB_OK)
 			return rc; /* SQLite: at once */
+		rc = db_exec(c, STMT_SETTING_GET, (struct db_param[]){ DB_TEXT(x->key) }, 1, &res);
+		db_res_free(res);
+		return rc;
+	}
+	case U_NOT_ONE: {
+		/* db_exec_one on a statement that changes no row: DB_CONFLICT, at
+		 * once or (pipelined) at the next read. */
+		struct db_res *res = NULL;
+
+		if ((rc = unit_write(c, x)) != DB_OK)
+			return rc;
+		if ((rc = db_exec_one(c, STMT_AUDIT_HEAD_SET, (struct db_param[]){ DB_TEXT("x"),
+		    DB_INT(-1) }, 2)) != DB_OK)
+			return rc;
 		rc = db_exec(c, STMT_SETTING_GET, (struct db_param[]){ DB_TEXT(x->key) }, 1, &res);
 		db_res_free(res);
 		return rc;
@@ -378,7 +392,7 @@ test_pipelined_writes(void **state)
 	struct db_group_opts o = { 1000, 0 };
 	struct db_group *g = db_group_start(db, &o);
 	struct db_group_stats st;
-	struct unit u[4];
+	struct unit u[5];
 	struct db_conn *c;
 
 	(void)state;
@@ -390,10 +404,11 @@ test_pipelined_writes(void **state)
 	unit_init(&u[1], U_READBACK, 1);
 	unit_init(&u[2], U_LATE_ERROR, 2);
 	unit_init(&u[3], U_GOOD, 3);
-	for (int i = 1; i < 4; i++)
+	unit_init(&u[4], U_NOT_ONE, 4);
+	for (int i = 1; i < 5; i++)
 		assert_int_equal(db_group_submit(g, &u[i].u), 0);
 	open_gate();
-	wait_done(4);
+	wait_done(5);
 	c = db_conn_new(db);
 	assert_int_equal(u[1].rc, DB_OK);
 	assert_int_equal(u[1].changes, 1);
@@ -405,9 +420,11 @@ test_pipelined_writes(void **state)
 	assert_int_equal(stored(c, u[3].key), 1);
 	/* u[2]'s counter increment was given back. */
 	assert_int_equal(u[3].seen, u[1].seen + 1);
+	assert_int_equal(u[4].rc, DB_CONFLICT);
+	assert_int_equal(stored(c, u[4].key), 0);
 	db_group_stats(g, &st);
 	assert_int_equal(st.batches, 2);
-	assert_int_equal(st.failed, 1);
+	assert_int_equal(st.failed, 2);
 	assert_int_equal(st.retried, 0);
 	db_conn_free(c);
 	db_group_stop(g);
