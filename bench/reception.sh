@@ -3,7 +3,7 @@
 # ceiling, on one backend, in the same run (issue 9: goal >= 2x).
 #
 #   bench/reception.sh [--db sqlite|pg] [--bin PATH] [--seconds N] [--conns N]
-#                      [--rounds N] [-- extra `motcua serve` flags]
+#                      [--rounds N] [--perf FILE] [-- extra `motcua serve` flags]
 #
 # Builds nothing: --bin is a release motcua (default build/release/motcua).
 # A fresh database per round: 20 desk agencies each receiving BENCH-RCV
@@ -14,13 +14,22 @@
 # line per round and the group-commit counters of /metrics:
 #
 #   RECEPTION db=sqlite rps=R p50_us=.. p99_us=.. non2xx=.. ceiling=C ratio=R/C
-#             commits=B units=U largest=L
+#             commits=B units=U largest=L run_s=.. commit_s=.. cpu_us=.. load=..
+#
+# run_s / units is the writer's time per reception inside the transaction,
+# commit_s / commits its time per COMMIT; cpu_us the server process's CPU
+# per committed reception (not PostgreSQL's backends); load the 1-minute
+# load average at the end (the machine is shared: read ratios).
+#
+# --perf FILE: `perf record -g` of the server during the measured seconds
+# (FILE.<round>; `perf report -i FILE.1 --sort comm,dso,sym` splits the
+# writer thread from the HTTP workers).
 #
 # bench/run.sh's reception scenario can call this with --rounds 1.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-db=sqlite bin="$root/build/release/motcua" secs=10 conns=64 rounds=1
+db=sqlite bin="$root/build/release/motcua" secs=10 conns=64 rounds=1 perf_out=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--db) db=$2; shift 2 ;;
@@ -28,8 +37,9 @@ while [ $# -gt 0 ]; do
 	--seconds) secs=$2; shift 2 ;;
 	--conns) conns=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
+	--perf) perf_out=$2; shift 2 ;;
 	--) shift; break ;;
-	*) echo "usage: bench/reception.sh [--db sqlite|pg] [--bin PATH] [--seconds N] [--conns N] [--rounds N] [-- serve flags]" >&2; exit 2 ;;
+	*) echo "usage: bench/reception.sh [--db sqlite|pg] [--bin PATH] [--seconds N] [--conns N] [--rounds N] [--perf FILE] [-- serve flags]" >&2; exit 2 ;;
 	esac
 done
 extra=("$@")
@@ -107,8 +117,18 @@ for round in $(seq 1 "$rounds"); do
 		[ -n "$cookie" ] && [ -n "$csrf" ] || { echo "reception.sh: login rcv$i failed: $out" >&2; exit 1; }
 		printf '%s\t%s\n' "$cookie" "$csrf" >>"$tmp/sessions"
 	done
+	# The server's own CPU (user + system, all threads; not PostgreSQL's
+	# backends) over the measured seconds, per committed reception.
+	cpu0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	perf_pid=""
+	if [ -n "$perf_out" ]; then
+		perf record -g -o "$perf_out.$round" -p "$pid" -- sleep "$secs" >/dev/null 2>&1 &
+		perf_pid=$!
+	fi
 	line=$(BENCH_SESSIONS="$tmp/sessions" wrk -t2 -c"$conns" -d"${secs}s" --latency \
 		-s "$root/bench/wrk/reception.lua" "http://127.0.0.1:$port" | grep '^BENCH')
+	[ -z "$perf_pid" ] || wait "$perf_pid" || true
+	cpu1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 	metrics=$(curl -s "http://127.0.0.1:$port/metrics")
 	kill "$pid"
 	wait "$pid" || true
@@ -117,7 +137,10 @@ for round in $(seq 1 "$rounds"); do
 	rps=$(printf '%s' "$line" | sed 's/.* rps=\([0-9.]*\).*/\1/')
 	crate=$(printf '%s' "$ceil" | sed 's/.* rate=\([0-9.]*\).*/\1/')
 	m() { printf '%s\n' "$metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
-	printf 'RECEPTION db=%s round=%d rps=%s p50_us=%s p99_us=%s non2xx=%s errors=%s ceiling=%s ratio=%s commits=%s units=%s largest=%s run_s=%s commit_s=%s\n' \
+	units=$(m motcua_group_units_total)
+	cpu_us=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$(getconf CLK_TCK)" -v n="${units:-0}" \
+		'BEGIN { printf "%.0f", (n > 0 ? (b - a) * 1e6 / t / n : 0) }')
+	printf 'RECEPTION db=%s round=%d rps=%s p50_us=%s p99_us=%s non2xx=%s errors=%s ceiling=%s ratio=%s commits=%s units=%s largest=%s run_s=%s commit_s=%s cpu_us=%s load=%s\n' \
 		"$db" "$round" "$rps" \
 		"$(printf '%s' "$line" | sed 's/.* p50_us=\([0-9]*\).*/\1/')" \
 		"$(printf '%s' "$line" | sed 's/.* p99_us=\([0-9]*\).*/\1/')" \
@@ -125,5 +148,6 @@ for round in $(seq 1 "$rounds"); do
 		"$(printf '%s' "$line" | sed 's/.* errors=\([0-9]*\).*/\1/')" \
 		"$crate" "$(awk -v a="$rps" -v b="$crate" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
 		"$(m motcua_group_commits_total)" "$(m motcua_group_units_total)" "$(m motcua_group_largest)" \
-		"$(m motcua_group_run_seconds_total)" "$(m motcua_group_commit_seconds_total)"
+		"$(m motcua_group_run_seconds_total)" "$(m motcua_group_commit_seconds_total)" \
+		"$cpu_us" "$(cut -d' ' -f1 /proc/loadavg)"
 done

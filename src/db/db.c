@@ -286,7 +286,11 @@ db_begin(struct db_conn *c)
 
 	if (c->in_tx)
 		return DB_ERROR;
-	rc = db_script(c, c->be == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	/* Pipelined: it travels with the first unit's first statement. */
+	if (c->pipeline)
+		rc = dbpg_send(c, STMT__MAX, NULL, 0, "BEGIN");
+	else
+		rc = db_script(c, c->be == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
 	if (rc == DB_OK)
 		c->in_tx = 1;
 	return rc;
@@ -321,7 +325,12 @@ db_rollback(struct db_conn *c)
 enum db_rc
 db_savepoint(struct db_conn *c)
 {
-	return c->in_tx ? db_script(c, "SAVEPOINT " DB_SAVEPOINT) : DB_ERROR;
+	if (!c->in_tx)
+		return DB_ERROR;
+	/* Pipelined: it travels with the unit's first statement. */
+	if (c->pipeline)
+		return dbpg_send(c, STMT__MAX, NULL, 0, "SAVEPOINT " DB_SAVEPOINT);
+	return db_script(c, "SAVEPOINT " DB_SAVEPOINT);
 }
 
 enum db_rc
@@ -345,11 +354,19 @@ db_rollback_to(struct db_conn *c)
 }
 
 int
-db_in_tx(const struct db_conn *c)
+db_in_tx(struct db_conn *c)
 {
 	if (c == NULL || !c->in_tx)
 		return 0;
 	return c->be == DB_SQLITE ? dbsq_in_tx(c) : dbpg_in_tx(c);
+}
+
+int
+db_pipeline(struct db_conn *c)
+{
+	if (c == NULL)
+		return -1;
+	return c->be == DB_PG ? dbpg_pipeline(c) : 0;
 }
 
 enum db_rc
@@ -390,6 +407,14 @@ db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t np,
 		*out = NULL;
 	if (c == NULL || id >= STMT__MAX || !c->prepared)
 		return DB_ERROR;
+	if (out == NULL && c->pipeline) {
+		/* Nobody reads the result: send it and go on; an error comes
+		 * back at the next collection, which fails the same unit. */
+		rc = dbpg_send(c, id, p, np, NULL);
+		if (rc == DB_ERROR)
+			db_count_error();
+		return rc;
+	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return DB_ERROR;
 	r->c = c;
@@ -414,9 +439,25 @@ db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t np,
 	return DB_OK;
 }
 
-int64_t
-db_changes(const struct db_conn *c)
+enum db_rc
+db_exec_one(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t np)
 {
+	enum db_rc rc = db_exec(c, id, p, np, NULL);
+
+	if (rc != DB_OK)
+		return rc;
+	if (c->pipeline) {
+		dbpg_expect_one(c);
+		return DB_OK;
+	}
+	return c->changes == 1 ? DB_OK : DB_CONFLICT;
+}
+
+int64_t
+db_changes(struct db_conn *c)
+{
+	if (c->pending > 0 && dbpg_collect(c) != DB_OK)
+		return -1;
 	return c->changes;
 }
 

@@ -95,8 +95,16 @@ void db_read_end(struct db_conn *c);
  * cursor the caller must db_res_free(). */
 enum db_rc db_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p,
     size_t np, struct db_res **out);
-/* Rows changed by the last db_exec without a cursor. */
-int64_t db_changes(const struct db_conn *c);
+/* A statement that must change exactly one row: DB_OK, DB_CONFLICT when it
+ * changed none (or several), or its error.  Same as db_exec + db_changes,
+ * except that on a pipelined connection (the group-commit writer on
+ * PostgreSQL) it does not wait: the check is made when its result is
+ * collected, and fails the unit then. */
+enum db_rc db_exec_one(struct db_conn *c, enum stmt_id id, const struct db_param *p,
+    size_t np);
+/* Rows changed by the last db_exec without a cursor (on a pipelined
+ * connection this waits for that statement's result). */
+int64_t db_changes(struct db_conn *c);
 
 /* 1 = a row is ready, 0 = done, -1 = error (db_res_rc tells which). */
 int db_res_next(struct db_res *r);

@@ -59,6 +59,10 @@ group_conn(struct db_group *g)
 {
 	if (g->c == NULL && (g->c = db_conn_new(g->db)) == NULL)
 		log_msg(LOG_ERROR, NULL, "db", "op=group msg=\"writer connection failed\"");
+	/* PostgreSQL: the units' inserts go without a round trip each
+	 * (db_int.h, pipeline mode); a connection that cannot is used as is. */
+	if (g->c != NULL && !g->c->pipeline && db_pipeline(g->c) == -1)
+		log_msg(LOG_WARN, NULL, "db", "op=group msg=\"no pipeline mode\"");
 	return g->c;
 }
 
@@ -135,8 +139,15 @@ group_tx(struct db_group *g, struct db_unit *list, size_t n, enum db_rc *tx_rc)
 			goto broken;
 		t0 = clock_mono_ns();
 		u->rc = u->run(c, u->arg);
+		/* RELEASE also collects what the unit sent and nobody read yet
+		 * (PostgreSQL's pipeline mode): a write refused there — or a
+		 * RELEASE refused — fails this unit alone, its savepoint still
+		 * being there to roll back to. */
+		if (u->rc == DB_OK && (rc = db_release(c)) != DB_OK)
+			u->rc = rc;
+		if (u->rc != DB_OK)
+			rc = db_rollback_to(c);
 		group_time(g, &g->st.run_ns, t0);
-		rc = u->rc == DB_OK ? db_release(c) : db_rollback_to(c);
 		if (rc != DB_OK || !db_in_tx(c))
 			goto broken;
 	}

@@ -55,6 +55,18 @@ dossier_clock_start(struct dossier_ctx *x, struct dossier *d, int64_t at, struct
 	return 0;
 }
 
+int
+dossier_step_due(struct dossier_ctx *x, const struct dossier_step *s, int64_t at, int64_t *due)
+{
+	*due = at;
+	/* Inside the agency there is no cut-off: the budget runs from the
+	 * hand-over through office hours. */
+	if (s->hours > 0 && (x->cal == NULL || s->hours > CALENDAR_LIMIT_MAX ||
+	    calendar_due(x->cal, at, CALENDAR_HOURS, (int)s->hours, 1440, due) == -1))
+		return -1;
+	return 0;
+}
+
 enum db_rc
 dossier_step_start(struct dossier_ctx *x, struct dossier *d, int64_t seq, int64_t at,
     int64_t handler_id)
@@ -63,12 +75,7 @@ dossier_step_start(struct dossier_ctx *x, struct dossier *d, int64_t seq, int64_
 	int64_t due = at;
 	enum db_rc rc;
 
-	if (s == NULL)
-		return DB_ERROR;
-	/* Inside the agency there is no cut-off: the budget runs from the
-	 * hand-over through office hours. */
-	if (s->hours > 0 && (x->cal == NULL || s->hours > CALENDAR_LIMIT_MAX ||
-	    calendar_due(x->cal, at, CALENDAR_HOURS, (int)s->hours, 1440, &due) == -1))
+	if (s == NULL || dossier_step_due(x, s, at, &due) == -1)
 		return DB_ERROR;
 	rc = db_exec(x->c, STMT_DOS_STEP_START, (struct db_param[]){ DB_INT(d->id), DB_INT(seq),
 	    DB_INT(at), DB_INT(due), handler_id ? DB_INT(handler_id) : DB_NULL }, 5, NULL);

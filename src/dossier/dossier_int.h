@@ -116,6 +116,13 @@ int64_t dossier_queue_key(const struct dossier *d);
 enum db_rc dossier_json(struct dossier_ctx *x, struct dossier *d, json_t **out);
 /* The receipt of the reception outcome (Mẫu 01, 02 or 03) of d. */
 enum db_rc dossier_receipt_json(struct dossier_ctx *x, struct dossier *d, json_t **out);
+/* The same from its documents and supplements as the staff JSON lists them
+ * ([{seq, name, originals, copies, added_at}], [{seq, phase, requested_at,
+ * requested_by, items, note, fulfilled_at}]; borrowed), without reading the
+ * database: the reception renders its answer from what it just wrote.
+ * A new reference, or NULL when out of memory. */
+json_t *dossier_receipt_build(struct dossier_ctx *x, struct dossier *d, json_t *docs,
+    json_t *supps);
 /* The public view (lookup.c): no name, phone, ID number, address, e-mail,
  * persons or notes. */
 enum db_rc dossier_public_json(struct dossier_ctx *x, struct dossier *d, json_t **out);
@@ -151,6 +158,10 @@ int64_t dossier_actor_id(const struct dossier_ctx *x);
  * -1 when the calendar cannot compute it (err filled). */
 int dossier_clock_start(struct dossier_ctx *x, struct dossier *d, int64_t at,
     struct dossier_err *err);
+/* The due time of step s started at `at` (its budget in working hours, no
+ * cut-off inside the agency): 0, or -1 when the calendar cannot say. */
+int dossier_step_due(struct dossier_ctx *x, const struct dossier_step *s, int64_t at,
+    int64_t *due);
 /* Start step seq at `at`: its due time from its budget in working hours
  * (no cut-off inside the agency).  Writes the step row. */
 enum db_rc dossier_step_start(struct dossier_ctx *x, struct dossier *d, int64_t seq,

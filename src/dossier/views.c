@@ -529,13 +529,24 @@ reception_request(json_t *supps)
 enum db_rc
 dossier_receipt_json(struct dossier_ctx *x, struct dossier *d, json_t **out)
 {
-	json_t *docs = NULL, *supps = NULL, *r = NULL, *req;
+	json_t *docs = NULL, *supps = NULL;
 	enum db_rc rc;
 
 	*out = NULL;
-	if ((rc = documents_json(x, d, &docs)) != DB_OK ||
-	    (rc = supplements_json(x, d, &supps)) != DB_OK)
-		goto out;
+	if ((rc = documents_json(x, d, &docs)) == DB_OK &&
+	    (rc = supplements_json(x, d, &supps)) == DB_OK &&
+	    (*out = dossier_receipt_build(x, d, docs, supps)) == NULL)
+		rc = DB_ERROR;
+	json_decref(docs);
+	json_decref(supps);
+	return rc;
+}
+
+json_t *
+dossier_receipt_build(struct dossier_ctx *x, struct dossier *d, json_t *docs, json_t *supps)
+{
+	json_t *r, *req;
+
 	r = json_pack("{s:o, s:s, s:o, s:s, s:s}", "agency", json_pack("{s:s, s:s, s:s, s:s}",
 	    "code", d->agency_code, "name", d->agency_name, "address", d->agency_address, "phone",
 	    d->agency_phone), "code", d->code, "applicant", applicant_json(d, 0), "request",
@@ -581,13 +592,7 @@ dossier_receipt_json(struct dossier_ctx *x, struct dossier *d, json_t **out)
 		json_decref(r);
 		r = json_null();
 	}
-	*out = r;
-	r = NULL;
-out:
-	json_decref(docs);
-	json_decref(supps);
-	json_decref(r);
-	return rc;
+	return r;
 }
 
 /* Mẫu 04 (Phiếu xin lỗi và hẹn lại ngày trả kết quả) when an apology was

@@ -715,6 +715,96 @@ test_idempotent_replays_in_one_burst(void **state)
 	free(body);
 }
 
+/* The reception's answer is rendered from what it wrote, not read back
+ * (docs/ARCHITECTURE.md, "Group commit"): it must be exactly what the
+ * stored dossier shows — the receipt byte for byte and the summary — for
+ * each of the three forms, and the row must hold the outcome (the first
+ * step started with the receiver, the supplement request, the refusal). */
+static void
+answer_matches_stored(struct http_res *post, const char *form)
+{
+	struct http_res *g2 = get_as(W_RCV, jstr(post->json, "code"));
+	static const char *const keys[] = { "code", "lookup_key", "status", "received_at",
+		"due_at", "legal_due_at", "register_no", "register", NULL };
+	char *a, *b;
+
+	expect(g2, 200);
+	a = json_dumps(json_object_get(post->json, "receipt"), JSON_SORT_KEYS | JSON_COMPACT);
+	b = json_dumps(json_object_get(g2->json, "receipt"), JSON_SORT_KEYS | JSON_COMPACT);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	assert_string_equal(sub(post->json, "receipt", "form"), form);
+	for (int i = 0; keys[i] != NULL; i++) {
+		a = json_dumps(json_object_get(post->json, keys[i]), JSON_SORT_KEYS |
+		    JSON_COMPACT | JSON_ENCODE_ANY);
+		b = json_dumps(json_object_get(g2->json, keys[i]), JSON_SORT_KEYS | JSON_COMPACT |
+		    JSON_ENCODE_ANY);
+		if (a == NULL || b == NULL || strcmp(a, b) != 0)
+			fail_msg("%s: answer %s, stored %s", keys[i], a ? a : "?", b ? b : "?");
+		free(a);
+		free(b);
+	}
+	assert_int_equal(jint(post->json, "version"), jint(g2->json, "version"));
+	assert_int_equal(json_array_size(json_object_get(g2->json, "history")), 1);
+	assert_int_equal(json_array_size(json_object_get(g2->json, "documents")), 2);
+	if (strcmp(form, "01") == 0) {
+		json_t *s0 = json_array_get(json_object_get(g2->json, "steps"), 0);
+		json_t *s1 = json_array_get(json_object_get(g2->json, "steps"), 1);
+
+		assert_int_equal(jint(json_object_get(g2->json, "current_step"), "seq"), 1);
+		assert_string_equal(jstr(s0, "started_at"), jstr(post->json, "received_at"));
+		assert_true(json_is_string(json_object_get(s0, "due_at")));
+		assert_true(json_is_true(json_object_get(s0, "current")));
+		assert_non_null(s1);
+		assert_true(json_is_null(json_object_get(s1, "started_at")));
+		assert_int_equal(jint(json_object_get(g2->json, "assignee"), "id"),
+		    jint(json_object_get(g2->json, "receiver"), "id"));
+	} else {
+		assert_true(json_is_null(json_object_get(g2->json, "current_step")));
+		assert_true(json_is_null(json_object_get(g2->json, "assignee")));
+	}
+	if (strcmp(form, "02") == 0)
+		assert_int_equal(jint(g2->json, "supplement_requests"), 1);
+	if (strcmp(form, "03") == 0)
+		assert_true(json_is_string(json_object_get(g2->json, "closed_at")));
+	http_res_free(g2);
+}
+
+static void
+test_reception_answer_is_the_stored_dossier(void **state)
+{
+	struct http_res *r;
+	char *b;
+
+	(void)state;
+	at("2025-09-15T10:20:00+07:00");
+	b = body_for("DOS-T1", "counter", "\"sets\": 2");
+	r = as_idem(W_RCV, "/api/v1/dossiers", b, "tra-loi-la-ban-luu-1");
+	expect(r, 201);
+	answer_matches_stored(r, "01");
+	http_res_free(r);
+	free(b);
+	b = body_for("DOS-T1", "post", "\"outcome\": \"incomplete\", \"missing\": [\"Ảnh 4x6\","
+	    " {\"name\": \"Giấy ủy quyền\", \"reason\": \"Người nộp không phải người yêu cầu\"}],"
+	    " \"note\": \"Hẹn quay lại\"");
+	r = as(W_RCV, "POST", "/api/v1/dossiers", b);
+	expect(r, 201);
+	answer_matches_stored(r, "02");
+	http_res_free(r);
+	free(b);
+	b = body_for("DOS-XD", "counter", "\"outcome\": \"refused\", \"reason\": \"Không thuộc "
+	    "thẩm quyền\"");
+	r = as(W_RCV, "POST", "/api/v1/dossiers", b);
+	expect(r, 201);
+	answer_matches_stored(r, "03");
+	assert_non_null(jstr(json_object_get(r->json, "receipt"), "issued_at"));
+	http_res_free(r);
+	free(b);
+}
+
 /* ---- scope: another agency sees nothing ----------------------------------------- */
 
 static void
@@ -1258,6 +1348,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reception_and_receipt),
+		cmocka_unit_test(test_reception_answer_is_the_stored_dossier),
 		cmocka_unit_test(test_reception_validation),
 		cmocka_unit_test(test_online_submission),
 		cmocka_unit_test(test_lifecycle),

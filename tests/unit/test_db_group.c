@@ -73,7 +73,7 @@ static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
 static int gate_running, gate_open;
 
-enum unit_kind { U_GOOD, U_FAIL, U_SQL_ERROR, U_BREAK, U_GATE };
+enum unit_kind { U_GOOD, U_FAIL, U_SQL_ERROR, U_BREAK, U_GATE, U_READBACK, U_LATE_ERROR, U_NOT_ONE };
 
 struct unit {
 	struct db_unit u;
@@ -84,6 +84,8 @@ struct unit {
 	int dones; /* times done() was called */
 	enum db_rc rc; /* what done() said */
 	int done_order; /* 1-based position among done() calls */
+	int64_t changes; /* U_READBACK: db_changes after its writes */
+	int read_own; /* U_READBACK: its own key read back inside the unit */
 };
 
 static pthread_mutex_t done_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -143,6 +145,49 @@ unit_run(struct db_conn *c, void *arg)
 			return rc;
 		return db_exec(c, STMT_SETTING_PUT, (struct db_param[]){ DB_TEXT("x"), DB_NULL,
 		    DB_INT(1) }, 3, NULL);
+	case U_READBACK: {
+		/* On PostgreSQL the writes are pipelined (sent, not waited for):
+		 * db_changes and a read must still see them. */
+		struct db_res *res = NULL;
+
+		if ((rc = unit_write(c, x)) != DB_OK)
+			return rc;
+		x->changes = db_changes(c);
+		if ((rc = db_exec(c, STMT_SETTING_GET, (struct db_param[]){ DB_TEXT(x->key) }, 1,
+		    &res)) != DB_OK)
+			return rc;
+		x->read_own = db_res_next(res) == 1 && strcmp(db_res_text(res, 0), "1") == 0;
+		db_res_free(res);
+		return DB_OK;
+	}
+	case U_LATE_ERROR: {
+		/* A refused write whose error (pipelined on PostgreSQL) comes back
+		 * only at the next read: the unit fails there, alone. */
+		struct db_res *res = NULL;
+
+		if ((rc = unit_write(c, x)) != DB_OK)
+			return rc;
+		if ((rc = db_exec(c, STMT_SETTING_PUT, (struct db_param[]){ DB_TEXT("x"), DB_NULL,
+		    DB_INT(1) }, 3, NULL)) != DB_OK)
+			return rc; /* SQLite: at once */
+		rc = db_exec(c, STMT_SETTING_GET, (struct db_param[]){ DB_TEXT(x->key) }, 1, &res);
+		db_res_free(res);
+		return rc;
+	}
+	case U_NOT_ONE: {
+		/* db_exec_one on a statement that changes no row: DB_CONFLICT, at
+		 * once or (pipelined) at the next read. */
+		struct db_res *res = NULL;
+
+		if ((rc = unit_write(c, x)) != DB_OK)
+			return rc;
+		if ((rc = db_exec_one(c, STMT_AUDIT_HEAD_SET, (struct db_param[]){ DB_TEXT("x"),
+		    DB_INT(-1) }, 2)) != DB_OK)
+			return rc;
+		rc = db_exec(c, STMT_SETTING_GET, (struct db_param[]){ DB_TEXT(x->key) }, 1, &res);
+		db_res_free(res);
+		return rc;
+	}
 	case U_BREAK:
 		/* A misbehaving unit that ends the shared transaction. */
 		(void)unit_write(c, x);
@@ -337,6 +382,55 @@ test_failing_units_roll_back_alone(void **state)
 	db_close(db);
 }
 
+/* Reads inside a unit see its own writes, and a refused write fails its
+ * unit even when its error is only known at a later statement (PostgreSQL's
+ * pipeline mode on the writer); the units around it are unaffected. */
+static void
+test_pipelined_writes(void **state)
+{
+	struct db *db = fresh_db();
+	struct db_group_opts o = { 1000, 0 };
+	struct db_group *g = db_group_start(db, &o);
+	struct db_group_stats st;
+	struct unit u[5];
+	struct db_conn *c;
+
+	(void)state;
+	assert_non_null(g);
+	reset_counters();
+	unit_init(&u[0], U_GATE, 0);
+	assert_int_equal(db_group_submit(g, &u[0].u), 0);
+	wait_gate_running();
+	unit_init(&u[1], U_READBACK, 1);
+	unit_init(&u[2], U_LATE_ERROR, 2);
+	unit_init(&u[3], U_GOOD, 3);
+	unit_init(&u[4], U_NOT_ONE, 4);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(db_group_submit(g, &u[i].u), 0);
+	open_gate();
+	wait_done(5);
+	c = db_conn_new(db);
+	assert_int_equal(u[1].rc, DB_OK);
+	assert_int_equal(u[1].changes, 1);
+	assert_int_equal(u[1].read_own, 1);
+	assert_int_equal(stored(c, u[1].key), 1);
+	assert_int_equal(u[2].rc, DB_CONSTRAINT);
+	assert_int_equal(stored(c, u[2].key), 0);
+	assert_int_equal(u[3].rc, DB_OK);
+	assert_int_equal(stored(c, u[3].key), 1);
+	/* u[2]'s counter increment was given back. */
+	assert_int_equal(u[3].seen, u[1].seen + 1);
+	assert_int_equal(u[4].rc, DB_CONFLICT);
+	assert_int_equal(stored(c, u[4].key), 0);
+	db_group_stats(g, &st);
+	assert_int_equal(st.batches, 2);
+	assert_int_equal(st.failed, 2);
+	assert_int_equal(st.retried, 0);
+	db_conn_free(c);
+	db_group_stop(g);
+	db_close(db);
+}
+
 static void
 test_broken_transaction_costs_one_unit(void **state)
 {
@@ -487,6 +581,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_and_one_commit),
 		cmocka_unit_test(test_failing_units_roll_back_alone),
+		cmocka_unit_test(test_pipelined_writes),
 		cmocka_unit_test(test_broken_transaction_costs_one_unit),
 		cmocka_unit_test(test_cancel_and_stop_with_queued_work),
 	};
