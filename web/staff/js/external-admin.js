@@ -14,7 +14,6 @@ import { can, requireSession } from './staff.js';
 extend({
   vi: {
     'ext.doc_title': 'Hệ thống ngoài liên thông — motcua',
-    'ext.nav': 'Hệ thống ngoài liên thông',
     'staff.breadcrumb': 'Vị trí trang',
     'ext.title': 'Hệ thống ngoài nhận hồ sơ liên thông',
     'ext.lead': 'Hệ thống chuyên ngành (cơ sở dữ liệu cư trú, thuế, bảo hiểm xã hội…) nhận phần việc của hồ sơ liên thông qua webhook. Mỗi hệ thống có địa chỉ nhận và khóa bí mật riêng để ký (HMAC-SHA256); khóa chỉ hiện một lần khi tạo hoặc thay. Hệ thống tạm dừng giữ nguyên thứ tự các sự kiện đang chờ và gửi tiếp khi bật lại.',
@@ -65,7 +64,6 @@ extend({
   },
   en: {
     'ext.doc_title': 'External systems — motcua',
-    'ext.nav': 'External systems',
     'staff.breadcrumb': 'You are here',
     'ext.title': 'External systems of interlinked procedures',
     'ext.lead': 'Specialised systems (the residence database, tax, social insurance …) take their part of an interlinked dossier by webhook. Each has its own address and secret key that signs what motcua sends (HMAC-SHA256); the key is shown once, when it is created or rotated. A paused system keeps its waiting events in order and gets them when it is resumed.',
