@@ -161,7 +161,9 @@ run_wrk() {
 	local url=$1 d=$2 out line
 	nwrk=$((nwrk + 1))
 	out=$tmp/wrk.$nwrk.log
-	if ! timeout $((d + 30)) wrk -t"$wrk_threads" -c"$conns" -d"${d}s" --timeout 5s \
+	# Generous slack: under a load average of 40 a 1 s warm-up of wrk with
+	# 200,000 paths per thread took over 30 s to start and finish.
+	if ! timeout $((d + 120)) wrk -t"$wrk_threads" -c"$conns" -d"${d}s" --timeout 5s \
 		-s "$root/bench/wrk/report.lua" "$url" >"$out" 2>&1; then
 		cat "$out" >&2
 		die "wrk failed on $url"
