@@ -475,6 +475,22 @@ server_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	if (x == NULL)
 		return;
+	if (x->d.used) {
+		enum defer_state st;
+
+		pthread_mutex_lock(&s->dmu);
+		st = x->d.state;
+		pthread_mutex_unlock(&s->dmu);
+		/* Resumed, but the connection closed before MHD called us again
+		 * (the client gave up, or shutdown stopped the daemon a second
+		 * after the last resume, as happens under heavy load): finish
+		 * still releases what the deferred work holds (a reception's
+		 * answer and body); its answer goes nowhere. */
+		if (st == DEFER_READY) {
+			x->d.used = 0;
+			x->d.finish(&x->r, &x->w, x->d.arg);
+		}
+	}
 	ns = clock_mono_ns() - x->t0;
 	metrics_observe(x->r.route_name, x->r.method, x->w.status, ns);
 	if (s->o.access_log)
