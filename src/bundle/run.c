@@ -1659,14 +1659,8 @@ bundle_receive(struct dossier_ctx *x, void *bodyp, const char *idem_key, const c
 		rc = DB_ERROR;
 		goto db_fail;
 	}
-	if (ik.key[0] != '\0') {
-		if ((text = json_dumps(answer, JSON_COMPACT)) == NULL) {
-			rc = DB_ERROR;
-			goto db_fail;
-		}
-		if ((rc = idem_store(x->c, &ik, 201, text, strlen(text))) != DB_OK)
-			goto db_fail;
-	}
+	if ((rc = idem_store_json(x->c, &ik, 201, answer)) != DB_OK)
+		goto db_fail;
 	if ((rc = db_commit(x->c)) != DB_OK)
 		goto db_fail;
 	began = 0;
@@ -1846,7 +1840,6 @@ bundle_outcome(struct dossier_ctx *x, const char *code, int64_t id, json_t *body
 	const char *outcome, *reason, *key, *ref;
 	json_t *v, *answer = NULL, *pstate = NULL;
 	enum dossier_status from;
-	char *text = NULL;
 	struct idem ik = { 0 };
 	int began = 0, ret = -1, k;
 	enum db_rc rc = DB_OK;
@@ -1980,14 +1973,8 @@ bundle_outcome(struct dossier_ctx *x, const char *code, int64_t id, json_t *body
 		rc = DB_ERROR;
 		goto db_fail;
 	}
-	if (ik.key[0] != '\0') {
-		if ((text = json_dumps(answer, JSON_COMPACT)) == NULL) {
-			rc = DB_ERROR;
-			goto db_fail;
-		}
-		if ((rc = idem_store(x->c, &ik, 200, text, strlen(text))) != DB_OK)
-			goto db_fail;
-	}
+	if ((rc = idem_store_json(x->c, &ik, 200, answer)) != DB_OK)
+		goto db_fail;
 	if ((rc = db_commit(x->c)) != DB_OK)
 		goto db_fail;
 	began = 0;
@@ -2007,6 +1994,5 @@ out:
 	json_decref(answer);
 	json_decref(pstate);
 	bundle_def_free(&b);
-	free(text);
 	return ret;
 }

@@ -1074,15 +1074,8 @@ reception_tx(struct db_conn *c, void *arg)
 		goto db_fail;
 	}
 	receipt = NULL;
-	if (ik.key[0] != '\0') {
-		free(text);
-		if ((text = json_dumps(answer, JSON_COMPACT)) == NULL) {
-			rc = DB_ERROR;
-			goto db_fail;
-		}
-		if ((rc = idem_store(x->c, &ik, 201, text, strlen(text))) != DB_OK)
-			goto db_fail;
-	}
+	if ((rc = idem_store_json(x->c, &ik, 201, answer)) != DB_OK)
+		goto db_fail;
 	rs->status = d.status;
 	rs->ans.status = 201;
 	rs->ans.json = answer;

@@ -91,6 +91,21 @@ idem_claim(struct db_conn *c, const char *route, const char *caller, const char 
 }
 
 enum db_rc
+idem_store_json(struct db_conn *c, const struct idem *x, int status, const json_t *answer)
+{
+	enum db_rc rc;
+	char *text;
+
+	if (x->key[0] == '\0')
+		return DB_OK;
+	if ((text = json_dumps(answer, JSON_COMPACT)) == NULL)
+		return DB_ERROR;
+	rc = idem_store(c, x, status, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+enum db_rc
 idem_store(struct db_conn *c, const struct idem *x, int status, const char *body, size_t n)
 {
 	char *text = strndup(body ? body : "", body ? n : 0);

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "../db/db.h"
 #include "../http/http.h"
 
@@ -67,6 +69,10 @@ enum idem_state idem_claim(struct db_conn *c, const char *route, const char *cal
 /* Store the answer of a claimed key (same transaction as the effect). */
 enum db_rc idem_store(struct db_conn *c, const struct idem *x, int status, const char *body,
     size_t n);
+/* The same for an answer still in jansson form (written compact); DB_OK
+ * without a write when the request carried no key. */
+enum db_rc idem_store_json(struct db_conn *c, const struct idem *x, int status,
+    const json_t *answer);
 
 /* Answer a state other than IDEM_NEW: the stored answer with
  * `Idempotent-Replayed: true`, 422, 409 or 500. */
