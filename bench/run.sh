@@ -760,6 +760,7 @@ prepare_data() {
 	for s in lookup_scale report_month; do scenario_wants "$s" && a="sqlite:$n_big" && b="$b sqlite:$n_small"; done
 	scenario_wants report_plans && a="sqlite:$n_big"
 	scenario_wants reception && b="$b sqlite:$n_small"
+	if scenario_wants reception_pg && need_pg; then b="$b pg:$n_mid"; fi
 	for s in lookup_sqlite work_queue; do scenario_wants "$s" && b="$b sqlite:$n_mid"; done
 	for s in lookup_pg report_plans; do
 		if scenario_wants "$s" && need_pg; then b="$b pg:$n_mid"; fi
@@ -983,15 +984,29 @@ scenario_work_queue() {
 # the single-row durable insert ceiling of this run.  Whatever the server
 # does (one commit per request, or group commit) is what is measured.
 # Goal ≥ 2 ×: only grouping many receptions into one commit gets there.
-scenario_reception() {
-	local name="reception (POST /api/v1/dossiers, durable), SQLite, $conns connections" body m i
-	local hf=$tmp/reception.headers line ceil g0 g1
-	need_dserver sqlite "$n_small"
+scenario_reception() { reception_on sqlite "$n_small"; }
+scenario_reception_pg() {
+	if ! need_pg; then
+		skip "reception (POST /api/v1/dossiers, durable), PostgreSQL" "not available (no PostgreSQL)"
+		return 0
+	fi
+	reception_on pg "$n_mid"
+}
+# reception_on KIND N: durable receptions on the KIND database of N dossiers
+# against the single-row durable insert ceiling of the same backend,
+# measured right before it (the fsync rate of a shared disk moves by an
+# order of magnitude over a day).
+reception_on() {
+	local kind=$1 n=$2 label body m i hf ceil g0 g1 line curl name
+	label=$([ "$kind" = pg ] && echo PostgreSQL || echo SQLite)
+	name="reception (POST /api/v1/dossiers, durable), $label, $conns connections"
+	hf=$tmp/reception-$kind.headers
+	need_dserver "$kind" "$n"
 	# One API token per benchmark agency, taken in turn: an agency numbers at
 	# most 9,999 dossiers a day, fewer than a fast run receives.
 	: >"$hf"
 	for i in $(seq 1 10); do
-		bench_token sqlite "$n_small" "$(printf '000.%02d.%02d.H99' $((i / 100)) $((i % 100)))"
+		bench_token "$kind" "$n" "$(printf '000.%02d.%02d.H99' $((i / 100)) $((i % 100)))"
 		echo "Authorization: Bearer $d_token" >>"$hf"
 	done
 	body=$tmp/reception.json
@@ -999,12 +1014,15 @@ scenario_reception() {
 	m=$(http_probe_h "$d_port" /api/v1/dossiers "$(head -1 "$hf")" POST "$body")
 	case "${m%% *}" in
 	200 | 201) ;;
-	*) die "motcua POST /api/v1/dossiers answered ${m%% *}: $(tail -c 400 "$tmp/probe.out")" ;;
+	*) die "motcua POST /api/v1/dossiers ($label) answered ${m%% *}: $(tail -c 400 "$tmp/probe.out")" ;;
 	esac
-	# The ceiling right before, on the same disk: fsync rates of a shared
-	# disk move by an order of magnitude over a day.
-	line=$(timeout $((ceil_secs + 60)) "$tmp/ceiling_insert" sqlite "$tmp/ceiling-rcv.db" \
-		"$ceil_secs") || die "ceiling_insert sqlite failed"
+	if [ "$kind" = pg ]; then
+		curl=$("$root/scripts/pg-test.sh" url "$pg_dir" ceiling_rcv 2>>"$tmp/pg.log")
+	else
+		curl=$tmp/ceiling-rcv.db
+	fi
+	line=$(timeout $((ceil_secs + 60)) "$tmp/ceiling_insert" "$kind" "$curl" \
+		"$ceil_secs") || die "ceiling_insert $kind failed"
 	ceil=$(kv rate "$line")
 	g0=$(group_metrics "$d_port")
 	M_HEADER_FILE=$hf M_BODY=$body M_IDEM=1
@@ -1012,16 +1030,19 @@ scenario_reception() {
 	m_clear
 	g1=$(group_metrics "$d_port")
 	note "$name: group commit during the measurement and its warm-up (/metrics):" \
-		"$(printf '%s\n%s\n' "$g0" "$g1" | awk 'NR == 1 { c = $1; u = $2 } NR == 2 {
-			printf "%d commits for %d receptions (%.1f per commit), largest group so far %d", $1 - c, $2 - u, ($1 > c ? ($2 - u) / ($1 - c) : 0), $3 }')"
-	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "SQLite 1-row durable inserts/s, just before" \
+		"$(printf '%s\n%s\n' "$g0" "$g1" | awk 'NR == 1 { c = $1; u = $2; r = $4; k = $5 }
+		NR == 2 { n = $2 - u; printf "%d commits for %d receptions (%.1f per commit), largest group so far %d; writer %.0f µs per reception inside the transaction, %.1f ms per COMMIT",
+			$1 - c, n, ($1 > c ? n / ($1 - c) : 0), $3, (n > 0 ? ($4 - r) * 1e6 / n : 0), ($1 > c ? ($5 - k) * 1e3 / ($1 - c) : 0) }')"
+	row "$name" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "$label 1-row durable inserts/s, just before" \
 		"$ceil" 2 ""
 }
-# group_metrics PORT -> "commits units largest" from /metrics (0 when absent)
+# group_metrics PORT -> "commits units largest run_s commit_s" from /metrics (0 when absent)
 group_metrics() {
 	http_probe_h "$1" /metrics >/dev/null
 	awk '$1 == "motcua_group_commits_total" { c = $2 } $1 == "motcua_group_units_total" { u = $2 }
-		$1 == "motcua_group_largest" { l = $2 } END { printf "%d %d %d\n", c, u, l }' \
+		$1 == "motcua_group_largest" { l = $2 } $1 == "motcua_group_run_seconds_total" { r = $2 }
+		$1 == "motcua_group_commit_seconds_total" { k = $2 }
+		END { printf "%d %d %d %.6f %.6f\n", c, u, l, r, k }' \
 		"$tmp/probe.out" | tr -d '\r'
 }
 
@@ -1207,7 +1228,7 @@ scenario_catalog_search() {
 
 scenarios="static_css static_index static_small healthz_sqlite healthz_pg meta
 ceiling_insert_sqlite ceiling_insert_pg threading
-lookup_sqlite lookup_pg lookup_scale work_queue reception report_month report_plans due_dates
+lookup_sqlite lookup_pg lookup_scale work_queue reception reception_pg report_month report_plans due_dates
 catalog_search"
 
 # ---------------------------------------------------------------------- run ---
