@@ -279,6 +279,28 @@ db_script(struct db_conn *c, const char *sql)
 	return rc;
 }
 
+/* Marks are never reused, across connections too: a connection freed and
+ * another allocated at its address cannot inherit a mark. */
+static uint64_t
+db_mark_next(void)
+{
+	static _Atomic uint64_t last;
+
+	return atomic_fetch_add(&last, 1) + 1;
+}
+
+uint64_t
+db_tx_mark(struct db_conn *c)
+{
+	if (c == NULL || !c->in_tx)
+		return 0;
+	/* SQLite ends the transaction itself after some errors (SQLITE_FULL,
+	 * an I/O error): what follows would run in autocommit. */
+	if (c->be == DB_SQLITE && !dbsq_in_tx(c))
+		return 0;
+	return c->tx_mark;
+}
+
 enum db_rc
 db_begin(struct db_conn *c)
 {
@@ -291,8 +313,10 @@ db_begin(struct db_conn *c)
 		rc = dbpg_send(c, STMT__MAX, NULL, 0, "BEGIN");
 	else
 		rc = db_script(c, c->be == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
-	if (rc == DB_OK)
+	if (rc == DB_OK) {
 		c->in_tx = 1;
+		c->tx_mark = db_mark_next();
+	}
 	return rc;
 }
 
@@ -348,6 +372,8 @@ db_rollback_to(struct db_conn *c)
 		return DB_ERROR;
 	/* SQLite's ROLLBACK TO keeps the savepoint open; release it so the
 	 * next unit starts at the same depth on both backends. */
+	/* What the unit wrote is gone, whatever the outcome below. */
+	c->tx_mark = db_mark_next();
 	if ((rc = db_script(c, "ROLLBACK TO SAVEPOINT " DB_SAVEPOINT)) != DB_OK)
 		return rc;
 	return db_script(c, "RELEASE SAVEPOINT " DB_SAVEPOINT);

@@ -82,6 +82,13 @@ enum db_rc db_begin(struct db_conn *c);
 enum db_rc db_commit(struct db_conn *c);
 /* Safe to call when no transaction is open. */
 void db_rollback(struct db_conn *c);
+/* A mark of the connection's open transaction, unique in the process: a
+ * new one at BEGIN and at every rollback to a savepoint, 0 outside a
+ * transaction (and on SQLite once the backend has ended it by itself).
+ * SAVEPOINT and RELEASE keep it.  So what the caller wrote and holds
+ * locked inside the transaction is still there while the mark is the
+ * same: it may skip reading it back (the audit chain's head). */
+uint64_t db_tx_mark(struct db_conn *c);
 /* One snapshot for the several reads of one answer.  SQLite: a deferred
  * transaction (BEGIN ... COMMIT), so the WAL read lock (fcntl and fstat
  * calls) is taken once instead of once per statement; PostgreSQL: nothing

@@ -19,6 +19,7 @@ struct db_conn {
 	void *st[STMT__MAX]; /* sqlite3_stmt * (SQLite only) */
 	int64_t changes;
 	int in_tx;
+	uint64_t tx_mark; /* db_tx_mark's, while in_tx */
 	int in_read; /* db_read_begin opened a deferred read transaction (SQLite) */
 	void *read_st[2]; /* SQLite: BEGIN and COMMIT prepared once, for db_read_* */
 	int prepared; /* statements prepared (not for the migration connection) */

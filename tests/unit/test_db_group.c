@@ -23,6 +23,7 @@
 
 #include "core/config.h"
 #include "core/core.h"
+#include "audit/audit.h"
 #include "db/db.h"
 
 static char tmpdir[] = "/tmp/motcua-group-XXXXXX";
@@ -73,7 +74,8 @@ static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
 static int gate_running, gate_open;
 
-enum unit_kind { U_GOOD, U_FAIL, U_SQL_ERROR, U_BREAK, U_GATE, U_READBACK, U_LATE_ERROR, U_NOT_ONE };
+enum unit_kind { U_GOOD, U_FAIL, U_SQL_ERROR, U_BREAK, U_GATE, U_READBACK, U_LATE_ERROR, U_NOT_ONE,
+	U_AUDIT, U_AUDIT_FAIL };
 
 struct unit {
 	struct db_unit u;
@@ -187,6 +189,20 @@ unit_run(struct db_conn *c, void *arg)
 		rc = db_exec(c, STMT_SETTING_GET, (struct db_param[]){ DB_TEXT(x->key) }, 1, &res);
 		db_res_free(res);
 		return rc;
+	}
+	case U_AUDIT:
+	case U_AUDIT_FAIL: {
+		/* Two audit entries, as a state change with an outcome writes:
+		 * after the batch's first unit the chain's head is known to the
+		 * writer (audit_append), also across a neighbour rolled back to
+		 * its savepoint after its own appends. */
+		struct audit_entry e = { .actor = "test", .action = "test.unit", .object = x->key,
+			.request_id = "" };
+
+		if ((rc = unit_write(c, x)) != DB_OK || (rc = audit_append(c, &e, NULL)) != DB_OK ||
+		    (rc = audit_append(c, &e, NULL)) != DB_OK)
+			return rc;
+		return x->kind == U_AUDIT_FAIL ? DB_CONFLICT : DB_OK;
 	}
 	case U_BREAK:
 		/* A misbehaving unit that ends the shared transaction. */
@@ -491,6 +507,58 @@ stopper_main(void *arg)
 	return NULL;
 }
 
+/* The audit chain written by the units of one batch: every kept unit's
+ * two entries, in order, none of a unit rolled back, the chain intact
+ * (audit_verify), and the next transaction continues it. */
+static void
+test_audit_chain_in_a_batch(void **state)
+{
+	enum { NA = 12 };
+	struct db *db = fresh_db();
+	struct db_group_opts o = { 1000, 0 };
+	struct db_group *g = db_group_start(db, &o);
+	struct db_group_stats st;
+	struct unit u[NA], one;
+	struct db_conn *c;
+	int64_t n = -1, bad = -1, kept = 0;
+	char why[256];
+
+	(void)state;
+	assert_non_null(g);
+	reset_counters();
+	unit_init(&u[0], U_GATE, 0);
+	assert_int_equal(db_group_submit(g, &u[0].u), 0);
+	wait_gate_running();
+	for (int i = 1; i < NA; i++) {
+		/* Failures first, in the middle, twice in a row and last. */
+		unit_init(&u[i], i == 1 || i == 5 || i == 8 || i == 9 || i == NA - 1 ? U_AUDIT_FAIL :
+		    U_AUDIT, i);
+		assert_int_equal(db_group_submit(g, &u[i].u), 0);
+	}
+	open_gate();
+	wait_done(NA);
+	for (int i = 1; i < NA; i++) {
+		assert_int_equal(u[i].rc, u[i].kind == U_AUDIT ? DB_OK : DB_CONFLICT);
+		assert_int_equal(u[i].runs, 1);
+		kept += u[i].kind == U_AUDIT ? 2 : 0;
+	}
+	/* One transaction for all eleven (largest counts the committed). */
+	db_group_stats(g, &st);
+	assert_int_equal(st.batches, 2);
+	assert_int_equal(st.largest, kept / 2);
+	assert_int_equal(st.retried, 0);
+	unit_init(&one, U_AUDIT, 100);
+	assert_int_equal(db_group_run(g, unit_run, &one), DB_OK);
+	kept += 2;
+	assert_non_null(c = db_conn_new(db));
+	assert_int_equal(audit_verify(c, &n, &bad, why, sizeof(why)), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(n, kept);
+	db_conn_free(c);
+	db_group_stop(g);
+	db_close(db);
+}
+
 static void
 test_cancel_and_stop_with_queued_work(void **state)
 {
@@ -584,6 +652,7 @@ main(void)
 		cmocka_unit_test(test_pipelined_writes),
 		cmocka_unit_test(test_broken_transaction_costs_one_unit),
 		cmocka_unit_test(test_cancel_and_stop_with_queued_work),
+		cmocka_unit_test(test_audit_chain_in_a_batch),
 	};
 
 	return cmocka_run_group_tests_name(want_pg() ? "pg" : "sqlite", tests, setup, teardown);
