@@ -27,6 +27,17 @@ const isPartial = (file) => urlOf(file).startsWith('/shared/partials/');
 const files = await walk(web, '.html');
 const pages = files.filter((f) => !isPartial(f));
 
+// A page as the server sends it: each include replaced by its partial (the
+// page frame lives in the partials, so the frame checks read the result).
+// `current` only adds aria-current, which none of these checks look at.
+const INCLUDE = /<!--#include partial="([a-z0-9-]+)"(?: current="[a-z0-9-]+")? -->/g;
+const partialText = new Map();
+for (const f of files.filter(isPartial)) {
+  partialText.set(path.basename(f, '.html'), await readFile(f, 'utf8'));
+}
+const expand = (html) => html.replace(INCLUDE, (m, name) => partialText.get(name) ?? m);
+const count = (html, re) => [...html.matchAll(re)].length;
+
 test('web/ has pages to check', () => {
   assert.ok(pages.some((p) => urlOf(p) === '/index.html'), `no index.html under ${web}`);
 });
@@ -34,7 +45,7 @@ test('web/ has pages to check', () => {
 for (const file of files) {
   const url = urlOf(file);
   test(`${url}: nothing the CSP forbids${isPartial(file) ? '' : ', the shared page frame present'}`, async () => {
-    const html = await readFile(file, 'utf8');
+    let html = await readFile(file, 'utf8');
     const problems = [];
     for (const m of html.matchAll(/<script\b([^>]*)>/gi)) {
       if (!/\bsrc\s*=/.test(m[1])) problems.push('inline <script> (CSP script-src \'self\')');
@@ -56,6 +67,22 @@ for (const file of files) {
       return;
     }
 
+    for (const m of html.matchAll(/<!--#include partial="([a-z0-9-]+)"/g)) {
+      if (!partialText.has(m[1])) problems.push(`includes a missing partial ${m[1]}`);
+    }
+    // The head basics come from the head partial, first in <head> (the
+    // charset must be in the first 1024 bytes), and only from there.
+    if (!/<head>\s*<!--#include partial="head" -->/.test(html)) problems.push('<head> does not start with the head partial');
+    for (const tag of ['<meta charset=', '<meta name="viewport"', '<meta name="theme-color"', '<meta name="referrer"',
+      '<link rel="icon"', '<link rel="stylesheet" href="/shared/css/motcua.css"']) {
+      if (html.includes(tag)) problems.push(`${tag} written in the page (it is in the head partial)`);
+    }
+    if (url !== '/index.html' && count(html, /<!--#include partial="footer" -->/g) !== 1) problems.push('no footer partial');
+    html = expand(html);
+    for (const re of [/<meta\s+charset=/gi, /<meta\s+name="viewport"/gi, /<link\s+rel="icon"/gi, /<footer\b/gi]) {
+      if (count(html, re) !== 1) problems.push(`${re.source} ${count(html, re)} times, want once`);
+    }
+
     if (!/^<!doctype html>/i.test(html)) problems.push('no <!doctype html>');
     if (!/<html\s[^>]*lang="vi"/i.test(html)) problems.push('<html> is not lang="vi"');
     if (!/<meta\s+charset="utf-8"/i.test(html)) problems.push('no <meta charset="utf-8">');
@@ -65,12 +92,19 @@ for (const file of files) {
     if (!/<link\s+rel="icon"\s+href="\/favicon\.svg"/i.test(html)) problems.push('favicon not linked');
     if (!/<link\s+rel="stylesheet"\s+href="\/shared\/css\/motcua\.css"/i.test(html)) problems.push('motcua.css not linked');
     if (!/class="skip-link"\s+href="#main"/.test(html) || !/<main\s[^>]*id="main"/.test(html)) problems.push('no skip link to <main id="main">');
-    for (const m of html.matchAll(/<!--#include partial="([a-z0-9-]+)"/g)) {
-      if (!files.some((f) => urlOf(f) === `/shared/partials/${m[1]}.html`)) problems.push(`includes a missing partial ${m[1]}`);
-    }
     assert.deepEqual(problems, [], `${url}:\n  ${problems.join('\n  ')}`);
   });
 }
+
+// The home page keeps its own, larger footer (about text and a site map);
+// its bottom row must say what every other page's footer says.
+test('the home footer ends with the footer partial\'s bottom row', async () => {
+  const bottom = (html) => /<div class="site-footer__bottom">[\s\S]*?<\/div>/.exec(html)?.[0];
+  const home = await readFile(path.join(web, 'index.html'), 'utf8');
+  assert.ok(partialText.has('footer'), 'no web/shared/partials/footer.html');
+  assert.ok(bottom(partialText.get('footer')), 'the footer partial has no site-footer__bottom');
+  assert.equal(bottom(home), bottom(partialText.get('footer')));
+});
 
 test('every page has a browser test', async () => {
   const tests = await walk(here, '.test.mjs');

@@ -6,6 +6,7 @@ import { api, ApiError, extend, formatDateTime, h, t } from '/shared/js/app.js';
 extend({
   vi: {
     'stat.doc_title': 'Công khai kết quả giải quyết — motcua',
+    'stat.meta_description': 'Số hồ sơ tiếp nhận, giải quyết đúng hạn, quá hạn và tỷ lệ hài lòng của từng cơ quan theo tuần, theo tháng; dữ liệu mở CSV, JSON.',
     'stat.title': 'Công khai kết quả giải quyết thủ tục hành chính',
     'stat.lead': 'Số hồ sơ tiếp nhận và kết quả giải quyết của từng cơ quan theo tuần và theo tháng. Chỉ có số liệu tổng hợp, không có thông tin cá nhân.',
     'stat.kind': 'Kỳ', 'stat.week': 'Tuần', 'stat.month': 'Tháng', 'stat.date': 'Một ngày trong kỳ', 'stat.show': 'Xem',
@@ -18,6 +19,7 @@ extend({
   },
   en: {
     'stat.doc_title': 'Published results — motcua',
+    'stat.meta_description': 'Dossiers received, handled on time and late, and satisfaction rates of each agency per week and per month; open data in CSV and JSON.',
     'stat.title': 'Published results of administrative procedures',
     'stat.lead': 'Dossiers received and handled by each agency, per week and per month. Totals only, no personal data.',
     'stat.kind': 'Period', 'stat.week': 'Week', 'stat.month': 'Month', 'stat.date': 'A day in the period', 'stat.show': 'Show',

@@ -7,6 +7,7 @@ import { extend } from '/shared/js/app.js';
 extend({
   vi: {
     'sub.doc_title': 'Nộp hồ sơ trực tuyến — motcua',
+    'sub.meta_description': 'Cách nộp hồ sơ thủ tục hành chính trực tuyến qua Cổng Dịch vụ công và các thủ tục có dịch vụ công trực tuyến toàn trình, một phần.',
     'sub.title': 'Nộp hồ sơ trực tuyến',
     'sub.lead': 'Hồ sơ trực tuyến được nộp trên Cổng Dịch vụ công, đăng nhập bằng tài khoản định danh điện tử VNeID. Hồ sơ được chuyển về Bộ phận Một cửa, được cấp mã số hồ sơ và theo dõi tại đây như hồ sơ nộp trực tiếp.',
     'sub.steps_title': 'Các bước',
@@ -22,6 +23,7 @@ extend({
   },
   en: {
     'sub.doc_title': 'Apply online — motcua',
+    'sub.meta_description': 'How to apply online for an administrative procedure through the public-service portal, and which procedures are offered fully or partly online.',
     'sub.title': 'Apply online',
     'sub.lead': 'Online applications are made on the public-service portal, signed in with a VNeID electronic identity. They reach the one-stop desk, get a dossier code and are followed here like applications handed in at the desk.',
     'sub.steps_title': 'Steps',
