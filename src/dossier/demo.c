@@ -1058,6 +1058,8 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 	FILE *out = opts != NULL && opts->out != NULL ? opts->out : stdout;
 	int count = opts != NULL && opts->count > 0 ? opts->count : 300;
 	int days = opts != NULL && opts->days >= 7 ? opts->days : 120;
+	int rated_pct = opts == NULL || opts->rated_pct == 0 || opts->rated_pct > 100 ? 70 :
+	    opts->rated_pct < 0 ? 0 : opts->rated_pct;
 	struct demo_group g[DEMO_GROUPS];
 	struct demo_bundles *bun = NULL;
 	struct demo_dossier *d = NULL;
@@ -1144,9 +1146,9 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 		    rnd_int(0, 3) == 0) || x->target == T_SUBMITTED;
 		x->apologize = x->target == T_RETURNED && rnd_int(0, 9) == 0;
 		x->max_processing = rnd_int(1, 2);
-		/* Seven in ten of those that get an outcome are rated. */
+		/* rated_pct (seven in ten) of those that get an outcome are rated. */
 		x->rate = (x->target == T_RETURNED || x->target == T_RESULT_READY ||
-		    x->target == T_REJECTED) && rrnd(10) < 7;
+		    x->target == T_REJECTED) && rrnd(100) < rated_pct;
 		pace = rnd_int(0, 9) < 7 ? 3 : 14; /* working hours per step: brisk or slow */
 		x->at[0] = demo_start(cal, now, ago);
 		for (int k = 1; k < DEMO_EVENTS; k++) {
@@ -1178,7 +1180,7 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 			if (demo_bstep_run(c, cal, bun, i, ev[e].seq, ev[e].at) == -1)
 				bun->failed[i] = 1;
 			/* The bundle handed over is rated as one dossier. */
-			else if (demo_bstories[i].s[ev[e].seq].op == B_RETURN_PARENT)
+			else if (demo_bstories[i].s[ev[e].seq].op == B_RETURN_PARENT && rated_pct > 0)
 				demo_rate(c, &bun->g, bun->code[i], 0, 0, ev[e].at, &rs);
 			continue;
 		}
