@@ -15,7 +15,7 @@
  * slice (rating_record: the routes' rules, transaction and audit entry):
  * online by the applicant, or a paper slip or counter device entered at the
  * desk, at the moment the story ends, with a mix of answers that puts the
- * satisfaction near the plan's figures (docs/RATING.md §6).  Their choices
+ * satisfaction near the plan's figures (docs/RATING.md §5).  Their choices
  * come from a second generator, so the dossiers' stories stay those of
  * the seed.  Only the run's own dossiers are rated: a second run rates its
  * new dossiers and never touches earlier ones.
