@@ -457,7 +457,7 @@ static const struct command commands[CMD__MAX] = {
 	    "catalog import FILE [--skip-existing] | export [--format json|csv] | bench-data --procedures N   [--db URL]" },
 	[CMD_SEED] = { "seed", catalog_cli_seed, "seed [--db URL] [--data DIR] [--demo]" },
 	[CMD_DOSSIER] = { "dossier", dossier_cli,
-	    "dossier demo [--count N] [--days D] | show CODE | list [--status S] [--limit N] | scan   [--db URL]" },
+	    "dossier demo [--count N] [--days D] [--ratings PCT] | show CODE | list [--status S] [--limit N] | scan   [--db URL]" },
 	[CMD_BENCH_DATA] = { "bench-data", dossier_cli_bench_data,
 	    "bench-data --dossiers N [--agencies M] [--years Y] [--detail full|lean] [--codes-out FILE] "
 	    "[--db URL]   (benchmarks only: no audit entry per dossier)" },

@@ -10,6 +10,15 @@
  * audit chain and the daily code sequences are chronological.  Choices are
  * made with a seeded generator (the same seed gives the same story; lookup
  * keys and passwords still come from the CSPRNG).
+ *
+ * Most dossiers that end with an outcome are then rated through the rating
+ * slice (rating_record: the routes' rules, transaction and audit entry):
+ * online by the applicant, or a paper slip or counter device entered at the
+ * desk, at the moment the story ends, with a mix of answers that puts the
+ * satisfaction near the plan's figures (docs/RATING.md §5).  Their choices
+ * come from a second generator, so the dossiers' stories stay those of
+ * the seed.  Only the run's own dossiers are rated: a second run rates its
+ * new dossiers and never touches earlier ones.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +26,7 @@
 #include "../audit/audit.h"
 #include "../bundle/bundle.h"
 #include "../catalog/catalog.h"
+#include "../rating/rating.h"
 #include "dossier_int.h"
 
 #define DEMO_GROUPS 3
@@ -26,15 +36,28 @@
 
 /* ---- a small deterministic generator ---------------------------------------- */
 
-static uint64_t demo_rng;
+static uint64_t demo_rng, rate_rng; /* the stories; the ratings */
+
+static uint64_t
+rnd_of(uint64_t *s)
+{
+	*s ^= *s >> 12; /* xorshift64* */
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
 
 static uint64_t
 rnd(void)
 {
-	demo_rng ^= demo_rng >> 12; /* xorshift64* */
-	demo_rng ^= demo_rng << 25;
-	demo_rng ^= demo_rng >> 27;
-	return demo_rng * 2685821657736338717ULL;
+	return rnd_of(&demo_rng);
+}
+
+/* 0..n-1 from the ratings' generator. */
+static int
+rrnd(int n)
+{
+	return (int)(rnd_of(&rate_rng) % (uint64_t)n);
 }
 
 static int
@@ -272,6 +295,7 @@ struct demo_dossier {
 	int group, proc;
 	enum demo_target target;
 	int online, apologize, late, done, failed, nactions, max_processing;
+	int rate; /* rated when its story ends (an outcome) */
 	char code[DOSSIER_CODE_LEN + 1];
 	int64_t version;
 	int64_t at[DEMO_EVENTS];
@@ -575,6 +599,108 @@ out:
 	json_decref(out);
 	json_decref(body);
 	json_decref(extra);
+	arena_free(a);
+	return rc;
+}
+
+/* ---- satisfaction ratings ----------------------------------------------------------- */
+
+enum demo_rchannel { DR_ONLINE, DR_SLIP, DR_DEVICE, DR__MAX };
+
+struct demo_rstats {
+	int n[DR__MAX], satisfied, failed;
+};
+
+static const char *const demo_levels[] = { "dissatisfied", "satisfied", "very_satisfied" };
+
+static const char *const demo_praise[] = {
+	"Cán bộ hướng dẫn tận tình, hồ sơ được trả sớm.",
+	"Thủ tục rõ ràng, không phải đi lại nhiều lần.",
+	"Nhận kết quả đúng hẹn, cảm ơn cán bộ bộ phận một cửa.",
+};
+static const char *const demo_complaints[] = {
+	"Phải bổ sung giấy tờ hai lần vì hướng dẫn ban đầu chưa đủ.",
+	"Chờ ở quầy lâu, đề nghị bố trí thêm cán bộ tiếp nhận.",
+	"Kết quả trả chậm hơn ngày hẹn, không được báo trước.",
+};
+
+/* The answers of one rating.  About nine in ten are satisfied (fewer when
+ * the answer was a rejection); a dissatisfied rating has one or two
+ * criteria "Không hài lòng", mostly the result or the officials. */
+static json_t *
+demo_rating_body(int rejected, enum demo_rchannel ch, int *satisfied)
+{
+	static const int blame[] = { 3, 3, 2, 1, 0, 3, 2 }; /* criterion indices */
+	int l[5], sat = rrnd(100) < (rejected ? 70 : 90);
+	json_t *b;
+
+	for (int i = 0; i < 4; i++)
+		l[i] = sat ? (rrnd(100) < 55 ? 2 : 1) : (rrnd(100) < 25 ? 2 : 1);
+	if (!sat) {
+		l[rejected ? 3 : blame[rrnd((int)CORE_NELEM(blame))]] = 0;
+		if (rrnd(100) < 30)
+			l[blame[rrnd((int)CORE_NELEM(blame))]] = 0;
+	}
+	/* Feedback is answered only by those who made some (one in five). */
+	l[4] = rrnd(100) < 20 ? (sat ? 1 + rrnd(2) : rrnd(2)) : -1;
+	*satisfied = 1;
+	for (int i = 0; i < 5; i++)
+		if (l[i] == 0)
+			*satisfied = 0;
+	b = json_pack("{s:s, s:s, s:s, s:s, s:o}", "access", demo_levels[l[0]], "procedure",
+	    demo_levels[l[1]], "officer", demo_levels[l[2]], "result", demo_levels[l[3]],
+	    "feedback", l[4] < 0 ? json_null() : json_string(demo_levels[l[4]]));
+	if (b != NULL && rrnd(100) < 15)
+		json_object_set_new(b, "comment", json_string(*satisfied ?
+		    demo_praise[rrnd((int)CORE_NELEM(demo_praise))] :
+		    demo_complaints[rrnd((int)CORE_NELEM(demo_complaints))]));
+	if (b != NULL && ch != DR_ONLINE)
+		json_object_set_new(b, "channel", json_string(ch == DR_SLIP ? "slip" : "device"));
+	return b;
+}
+
+/* Rate dossier `code` at `at`: online by the applicant when they filed
+ * online (and a quarter of the counter applicants, who look the dossier up
+ * with the receipt's key), else a paper slip typed in by the desk's
+ * receiver or a counter device's answer (the desk's device token).  0 or
+ * -1 (logged, counted). */
+static int
+demo_rate(struct db_conn *c, const struct demo_group *g, const char *code, int online,
+    int rejected, int64_t at, struct demo_rstats *st)
+{
+	struct arena *a = arena_new(1u << 20);
+	struct dossier_err err;
+	struct principal device;
+	const struct principal *who = NULL;
+	enum demo_rchannel ch = DR_ONLINE;
+	json_t *body = NULL;
+	int sat = 0, rc = -1, k;
+
+	memset(&err, 0, sizeof(err));
+	if (!online && (k = rrnd(100)) >= 25) {
+		ch = k < 80 ? DR_SLIP : DR_DEVICE;
+		who = &g->who[ROLE_RECEIVER];
+		if (ch == DR_DEVICE) {
+			device = g->who[ROLE_RECEIVER];
+			device.kind = PRINCIPAL_TOKEN;
+			device.id = 0;
+			device.name = "thiet-bi-danh-gia";
+			device.role = ROLE__MAX;
+			device.scopes = 1ULL << ACT_RATING_ENTER;
+			who = &device;
+		}
+	}
+	if (a != NULL && (body = demo_rating_body(rejected, ch, &sat)) != NULL &&
+	    rating_record(c, a, who, code, body, at, &err) == 0) {
+		st->n[ch]++;
+		st->satisfied += sat;
+		rc = 0;
+	} else {
+		log_msg(LOG_WARN, NULL, "demo", "rating code=%s err=\"%s\" field=%s", code, err.vi,
+		    err.n > 0 ? err.p[0].name : "-");
+		st->failed++;
+	}
+	json_decref(body);
 	arena_free(a);
 	return rc;
 }
@@ -932,6 +1058,8 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 	FILE *out = opts != NULL && opts->out != NULL ? opts->out : stdout;
 	int count = opts != NULL && opts->count > 0 ? opts->count : 300;
 	int days = opts != NULL && opts->days >= 7 ? opts->days : 120;
+	int rated_pct = opts == NULL || opts->rated_pct == 0 || opts->rated_pct > 100 ? 70 :
+	    opts->rated_pct < 0 ? 0 : opts->rated_pct;
 	struct demo_group g[DEMO_GROUPS];
 	struct demo_bundles *bun = NULL;
 	struct demo_dossier *d = NULL;
@@ -940,8 +1068,13 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 	char today[16];
 	int ng, nev = 0, failed = 0, made = 0, rc = -1;
 	int per_status[DS__MAX] = { 0 };
+	struct demo_rstats rs;
 
+	memset(&rs, 0, sizeof(rs));
 	demo_rng = opts != NULL && opts->seed != 0 ? opts->seed : 0x6d6f74637561ULL;
+	rate_rng = demo_rng ^ 0x726174696e67ULL; /* "rating" */
+	if (rate_rng == 0)
+		rate_rng = 1;
 	if (cal == NULL)
 		return -1;
 	time_format_date(now, today);
@@ -1013,6 +1146,9 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 		    rnd_int(0, 3) == 0) || x->target == T_SUBMITTED;
 		x->apologize = x->target == T_RETURNED && rnd_int(0, 9) == 0;
 		x->max_processing = rnd_int(1, 2);
+		/* rated_pct (seven in ten) of those that get an outcome are rated. */
+		x->rate = (x->target == T_RETURNED || x->target == T_RESULT_READY ||
+		    x->target == T_REJECTED) && rrnd(100) < rated_pct;
 		pace = rnd_int(0, 9) < 7 ? 3 : 14; /* working hours per step: brisk or slow */
 		x->at[0] = demo_start(cal, now, ago);
 		for (int k = 1; k < DEMO_EVENTS; k++) {
@@ -1039,9 +1175,13 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 		if (ev[e].dossier >= count) {
 			int i = ev[e].dossier - count;
 
-			if (!bun->failed[i] && (ev[e].seq == 0 || bun->code[i][0] != '\0') &&
-			    demo_bstep_run(c, cal, bun, i, ev[e].seq, ev[e].at) == -1)
+			if (bun->failed[i] || (ev[e].seq != 0 && bun->code[i][0] == '\0'))
+				continue;
+			if (demo_bstep_run(c, cal, bun, i, ev[e].seq, ev[e].at) == -1)
 				bun->failed[i] = 1;
+			/* The bundle handed over is rated as one dossier. */
+			else if (demo_bstories[i].s[ev[e].seq].op == B_RETURN_PARENT && rated_pct > 0)
+				demo_rate(c, &bun->g, bun->code[i], 0, 0, ev[e].at, &rs);
 			continue;
 		}
 		x = &d[ev[e].dossier];
@@ -1049,6 +1189,13 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 			continue;
 		if (demo_step(c, cal, &g[x->group], x, ev[e].at) == -1)
 			failed++;
+		/* The story has ended: rated now, if it ended with an outcome. */
+		if (x->done && x->rate && (strcmp(x->status, "returned") == 0 ||
+		    strcmp(x->status, "result_ready") == 0 || strcmp(x->status, "rejected") == 0)) {
+			x->rate = 0;
+			demo_rate(c, &g[x->group], x->code, x->online, strcmp(x->status,
+			    "rejected") == 0, ev[e].at, &rs);
+		}
 	}
 	for (int i = 0; i < count; i++) {
 		enum dossier_status st = dossier_status_from(d[i].status);
@@ -1076,6 +1223,10 @@ dossier_demo_load(struct db_conn *c, struct calendar *cal, const struct dossier_
 				    demo_bstories[i].stage);
 		failed += bfailed;
 	}
+	fprintf(out, "demo: %d đánh giá mức độ hài lòng (%d hài lòng; trực tuyến=%d phiếu=%d "
+	    "thiết_bị=%d; %d lỗi)\n", rs.n[DR_ONLINE] + rs.n[DR_SLIP] + rs.n[DR_DEVICE],
+	    rs.satisfied, rs.n[DR_ONLINE], rs.n[DR_SLIP], rs.n[DR_DEVICE], rs.failed);
+	failed += rs.failed;
 	rc = failed * 10 > count ? -1 : 0;
 out:
 	free(bun);

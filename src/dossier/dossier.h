@@ -252,13 +252,18 @@ struct dossier_demo_opts {
 	int count; /* dossiers to create (default 300) */
 	int days; /* spread over this many past days (default 120) */
 	uint64_t seed; /* deterministic choices; 0 = fixed default */
+	int rated_pct; /* % of the dossiers ending with an outcome that are rated
+	                * (satisfaction ratings), 1..100; 0 = default (70);
+	                * negative = none */
 	FILE *out; /* credentials and a summary are printed here (NULL = stdout) */
 };
 
 /* Create demo officials (receiver, specialist, leader, clerk per agency,
  * random passwords printed to opts->out) and dossiers in every status over
- * recent months, through dossier_receive/dossier_act.  Idempotent in the
- * sense that a second run adds more dossiers but no second set of users.
+ * recent months, through dossier_receive/dossier_act, and satisfaction
+ * ratings of most that end with an outcome, through rating_record.
+ * Idempotent in the sense that a second run adds more dossiers (and rates
+ * only those) but no second set of users.
  * 0 or -1 (printed). */
 int dossier_demo_load(struct db_conn *c, struct calendar *cal,
     const struct dossier_demo_opts *opts);

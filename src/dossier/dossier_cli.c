@@ -1,7 +1,8 @@
 /*
  * `motcua dossier demo|show|list|scan` and `motcua bench-data`.
  *
- *   dossier demo [--db URL] [--count N] [--days D]   demo officials and dossiers
+ *   dossier demo [--db URL] [--count N] [--days D] [--ratings PCT]
+ *                                                    demo officials, dossiers, ratings
  *   dossier show CODE [--db URL]                     the staff view as JSON
  *   dossier list [--db URL] [--status S] [--limit N] code, status, due per line
  *   dossier scan [--db URL]                          one pass of the scanner
@@ -16,7 +17,7 @@
 
 static const char *const cli_usage =
     "cách dùng:\n"
-    "  motcua dossier demo [--db URL] [--count N] [--days D]\n"
+    "  motcua dossier demo [--db URL] [--count N] [--days D] [--ratings PHẦN-TRĂM]\n"
     "  motcua dossier show MÃ-HỒ-SƠ [--db URL]\n"
     "  motcua dossier list [--db URL] [--status S[,S...]|open] [--limit N]\n"
     "  motcua dossier scan [--db URL]\n";
@@ -127,7 +128,8 @@ cli_list(struct db_conn *c, const char *status, const char *limit_s)
 int
 dossier_cli(int argc, char **argv)
 {
-	static const char *const names[] = { "count", "days", "status", "limit", NULL };
+	static const char *const names[] = { "count", "days", "status", "limit", "ratings",
+		NULL };
 	struct cli_args a = { .names = names };
 	struct db *db = NULL;
 	struct db_conn *c = NULL;
@@ -154,6 +156,14 @@ dossier_cli(int argc, char **argv)
 			o.days = (int)v;
 		else if (a.vals[1] != NULL) {
 			fprintf(stderr, "motcua dossier demo: --days cần số từ 7 đến 3650\n");
+			goto out;
+		}
+		/* The share of finished dossiers that are rated (0: none, for
+		 * tests that rate themselves). */
+		if (a.vals[4] != NULL && str_to_i64(a.vals[4], 0, 100, &v) == 0)
+			o.rated_pct = v == 0 ? -1 : (int)v;
+		else if (a.vals[4] != NULL) {
+			fprintf(stderr, "motcua dossier demo: --ratings cần số từ 0 đến 100\n");
 			goto out;
 		}
 		if ((cal = cli_calendar(db)) == NULL) {

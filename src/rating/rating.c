@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "../app.h"
+#include "../audit/audit.h"
 #include "../auth/auth.h"
 #include "../core/config.h"
 #include "../dossier/dossier.h"
@@ -364,12 +365,46 @@ score_param(int s)
 	return s >= 0 ? DB_INT(s) : DB_NULL;
 }
 
-/* Store answer n for d at n->rated_at... in one transaction with its audit
- * entry.  *created = 1 for a first rating.  0, or -1 with err (nothing
- * written). */
+/* Who gives an answer, when, and where its strings live: a route's
+ * request or a caller without one (the demo).  who NULL = nobody signed in
+ * (the applicant online). */
+struct rating_actor {
+	const struct principal *who;
+	const char *request_id;
+	int64_t now;
+	struct arena *arena;
+};
+
+/* The audit entry of an answer, at x->now, at the dossier's handling
+ * agency; the actor named as auth_audit() names it. */
+static enum db_rc
+rating_audit(const struct rating_actor *x, struct db_conn *c, int64_t agency,
+    const char *action, const char *object, json_t *detail)
+{
+	const struct principal *p = x->who;
+	char *text = audit_detail_text(detail);
+	struct audit_entry e = { .at = x->now, .actor = "anonymous", .agency_id = agency,
+		.action = action, .object = object, .request_id = x->request_id ? x->request_id :
+		"", .detail = text };
+	enum db_rc rc;
+
+	if (p != NULL && p->kind == PRINCIPAL_USER) {
+		e.actor_id = p->id;
+		e.actor = p->name ? p->name : "?";
+	} else if (p != NULL)
+		e.actor = arena_printf(x->arena, "token:%s", p->name ? p->name : "");
+	rc = text != NULL && e.actor != NULL ? audit_append(c, &e, NULL) : DB_ERROR;
+	free(text);
+	json_decref(detail);
+	return rc;
+}
+
+/* Store answer n for d at n->updated_at (= x->now) in one transaction with
+ * its audit entry.  *created = 1 for a first rating.  0, or -1 with err
+ * (nothing written). */
 static int
-rating_store(struct req *r, struct db_conn *c, const struct rdos *d, struct rating *n,
-    int *created, struct dossier_err *err)
+rating_store(const struct rating_actor *x, struct db_conn *c, const struct rdos *d,
+    struct rating *n, int *created, struct dossier_err *err)
 {
 	struct rating old;
 	struct db_res *res = NULL;
@@ -383,7 +418,7 @@ rating_store(struct req *r, struct db_conn *c, const struct rdos *d, struct rati
 		unavailable(err);
 		return -1;
 	}
-	if ((rc = rating_get(c, r->arena, d->id, &old)) != DB_OK && rc != DB_NOTFOUND)
+	if ((rc = rating_get(c, x->arena, d->id, &old)) != DB_OK && rc != DB_NOTFOUND)
 		goto fail_db;
 	if (rc == DB_OK && may_replace(&old, n->channel, now, err) == -1)
 		goto fail;
@@ -422,7 +457,7 @@ rating_store(struct req *r, struct db_conn *c, const struct rdos *d, struct rati
 
 		if (!*created)
 			json_object_set_new(detail, "previous", audit_json(&old));
-		if (auth_audit(r, c, d->ag, *created ? "rating.create" : "rating.change", obj,
+		if (rating_audit(x, c, d->ag, *created ? "rating.create" : "rating.change", obj,
 		    detail) != DB_OK)
 			goto fail_db;
 	}
@@ -554,6 +589,7 @@ static void
 rating_http_public_post(struct req *r, struct resp *w)
 {
 	struct dossier_err err;
+	struct rating_actor x;
 	struct db_conn *c;
 	struct rdos d;
 	struct rating n;
@@ -577,7 +613,8 @@ rating_http_public_post(struct req *r, struct resp *w)
 		goto out;
 	}
 	n.updated_at = clock_now();
-	if (rating_store(r, c, &d, &n, &created, &err) == -1) {
+	x = (struct rating_actor){ auth_principal(r), r->request_id, n.updated_at, r->arena };
+	if (rating_store(&x, c, &d, &n, &created, &err) == -1) {
 		dossier_err_render(r, w, &err);
 		goto out;
 	}
@@ -616,6 +653,7 @@ static void
 rating_http_staff_post(struct req *r, struct resp *w)
 {
 	struct dossier_err err;
+	struct rating_actor x;
 	struct scoped s;
 	struct rdos d;
 	struct rating n;
@@ -646,7 +684,8 @@ rating_http_staff_post(struct req *r, struct resp *w)
 	n.entered_by = s.who->kind == PRINCIPAL_USER ? s.who->id : 0;
 	n.entered_by_name = s.who->full_name && s.who->full_name[0] ? s.who->full_name :
 	    s.who->name;
-	if (rating_store(r, s.conn, &d, &n, &created, &err) == -1)
+	x = (struct rating_actor){ s.who, r->request_id, n.updated_at, r->arena };
+	if (rating_store(&x, s.conn, &d, &n, &created, &err) == -1)
 		goto fail;
 	answer(w, &d, &n, 1, created);
 	goto out;
@@ -654,6 +693,49 @@ fail:
 	dossier_err_render(r, w, &err);
 out:
 	json_decref(body);
+}
+
+/* ---- without HTTP --------------------------------------------------------------------- */
+
+int
+rating_record(struct db_conn *c, struct arena *a, const struct principal *staff,
+    const char *code, json_t *body, int64_t now, struct dossier_err *err)
+{
+	struct rating_actor x = { staff, "", now, a };
+	struct scope s = auth_scope_of(staff);
+	const char *nokey = NULL;
+	struct rating n;
+	struct rdos d;
+	enum db_rc rc;
+	int created;
+
+	if (staff != NULL && !auth_can(staff, ACT_RATING_ENTER)) {
+		dossier_err_set(err, PROB_FORBIDDEN, "Tài khoản không có quyền nhập phiếu đánh giá.",
+		    "The account may not enter rating slips.");
+		return -1;
+	}
+	if (parse_body(body, staff != NULL, &n, &nokey, err) == -1)
+		return -1;
+	/* The applicant reaches any dossier they hold; staff only their scope
+	 * (the routes' rules). */
+	if ((rc = dossier_get(c, staff != NULL ? &s : NULL, code, &d)) == DB_NOTFOUND) {
+		dossier_err_set(err, PROB_NOT_FOUND, "Không có hồ sơ %s.", "No dossier %s.", code ?
+		    code : "", code ? code : "");
+		return -1;
+	}
+	if (rc != DB_OK) {
+		unavailable(err);
+		return -1;
+	}
+	if (rateable(&d, err) == -1)
+		return -1;
+	n.updated_at = now;
+	if (staff != NULL) {
+		n.entered_by = staff->kind == PRINCIPAL_USER ? staff->id : 0;
+		n.entered_by_name = staff->full_name && staff->full_name[0] ? staff->full_name :
+		    staff->name;
+	}
+	return rating_store(&x, c, &d, &n, &created, err);
 }
 
 const struct route rating_routes[] = {

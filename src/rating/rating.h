@@ -23,6 +23,9 @@
 #define MOTCUA_RATING_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
 
 #include "../http/http.h"
 
@@ -42,6 +45,22 @@ int rating_level_from(const char *s);
 /* 1 when no answered criterion is RL_DISSATISFIED (a score of -1 is "not
  * applicable" and only allowed for RCR_FEEDBACK). */
 int rating_satisfied(const int score[RCR__MAX]);
+
+struct arena;
+struct db_conn;
+struct dossier_err;
+struct principal;
+
+/* One answer without HTTP (the demo data): body as the routes take it
+ * (the criteria, comment; `channel` slip|device for a desk entry).  staff
+ * NULL: the applicant's own online answer (the caller knows the applicant
+ * holds the dossier; no key is compared); else a desk entry by staff, who
+ * needs rating.enter and the dossier in scope.  The routes' rules,
+ * transaction and audit entry, at time now; strings of the work live in
+ * a.  0 (stored, first answer or change), or -1 with err (nothing
+ * written). */
+int rating_record(struct db_conn *c, struct arena *a, const struct principal *staff,
+    const char *code, json_t *body, int64_t now, struct dossier_err *err);
 
 extern const struct route rating_routes[];
 extern const size_t rating_nroutes;

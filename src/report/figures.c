@@ -142,7 +142,9 @@ out:
 }
 
 /* GET /api/v1/reports/trend?months=12&agency= — one item per calendar
- * month ending with the current one. */
+ * month ending with the current one: new and online dossiers, handled by
+ * class and the on-time rate, the ratings made in the month and their
+ * satisfaction rate (report_satisfaction_rate, the report's definition). */
 void
 report_http_trend(struct req *r, struct resp *w)
 {
@@ -164,7 +166,7 @@ report_http_trend(struct req *r, struct resp *w)
 	items = json_array();
 	for (int64_t i = months - 1; i >= 0; i--) {
 		struct db_param a[4];
-		int64_t nn = 0, no = 0, e = 0, o = 0, l = 0;
+		int64_t nn = 0, no = 0, e = 0, o = 0, l = 0, rated = 0, sat = 0;
 		struct db_res *res = NULL;
 		struct report_row row;
 
@@ -187,7 +189,22 @@ report_http_trend(struct req *r, struct resp *w)
 			l = db_res_int(res, 2);
 		}
 		db_res_free(res);
+		/* The ratings made in the month: the summary's statement, so a
+		 * month's point is the summary's satisfaction of that month. */
+		if (db_exec(q.s.conn, STMT_RATING_CRITERIA, a, 4, &res) != DB_OK)
+			goto fail;
+		if (db_res_next(res) == 1) {
+			rated = db_res_int(res, 0);
+			sat = db_res_int(res, 7);
+		}
+		if (db_res_rc(res) != DB_OK) {
+			db_res_free(res);
+			goto fail;
+		}
+		db_res_free(res);
 		memset(&row, 0, sizeof(row));
+		row.n[RC_RATED] = rated;
+		row.n[RC_SATISFIED] = sat;
 		row.n[RC_EARLY] = e;
 		row.n[RC_ON_TIME] = o;
 		row.n[RC_LATE] = l;
@@ -197,16 +214,19 @@ report_http_trend(struct req *r, struct resp *w)
 
 			snprintf(ym, sizeof(ym), "%.7s", m.from);
 			json_array_append_new(items, json_pack("{s:s, s:I, s:I, s:o, s:I, s:I, s:I, "
-			    "s:I, s:o}", "month", ym, "received", (json_int_t)nn, "received_online",
-			    (json_int_t)no, "online_share",
+			    "s:I, s:o, s:I, s:I, s:o}", "month", ym, "received", (json_int_t)nn,
+			    "received_online", (json_int_t)no, "online_share",
 			    nn > 0 ? report_rate_json((double)no / (double)nn) : json_null(),
 			    "handled", (json_int_t)(e + o + l), "handled_early", (json_int_t)e,
 			    "handled_on_time", (json_int_t)o, "handled_late", (json_int_t)l,
-			    "on_time_rate", report_rate_json(report_on_time_rate(&row))));
+			    "on_time_rate", report_rate_json(report_on_time_rate(&row)),
+			    "rated", (json_int_t)rated, "satisfied", (json_int_t)sat,
+			    "satisfaction_rate", report_rate_json(report_satisfaction_rate(&row))));
 		}
 	}
-	resp_json(w, 200, json_pack("{s:s, s:o, s:{s:f, s:f}}", "scope", q.scope_name, "items",
-	    items, "targets", "on_time_rate", TARGET_ON_TIME, "online_share", TARGET_ONLINE));
+	resp_json(w, 200, json_pack("{s:s, s:o, s:{s:f, s:f, s:f}}", "scope", q.scope_name,
+	    "items", items, "targets", "on_time_rate", TARGET_ON_TIME, "online_share",
+	    TARGET_ONLINE, "satisfaction_rate", TARGET_SATISFACTION));
 	resp_header(w, "Cache-Control", "no-store");
 	return;
 fail:

@@ -7,7 +7,10 @@
  * slips and device answers (scoped to their agencies, rating.enter only,
  * never over an online answer), bad input is a problem+json and writes
  * nothing, every version is in the audit log, the public routes are
- * rate-limited.
+ * rate-limited.  `motcua dossier demo` rates its dossiers through the same
+ * code: counted one by one through the staff view and compared with what
+ * the demo says, the trend and the public statistics; a second run rates
+ * only its new dossiers.
  */
 #include "dossier_fixture.h"
 
@@ -371,6 +374,188 @@ test_rate_limit(void **state)
 	assert_true(limited);
 }
 
+/* ---- the demo's ratings ------------------------------------------------------------------ */
+
+#define T_MONTHS 24 /* 2024-08 .. 2026-07 */
+
+/* Every rating in the database, read one by one through the staff view of
+ * each dossier (the rating slice's own answer, not the report's SQL):
+ * per month of the first answer, and the demo's own (rated from `since`). */
+struct tally {
+	int64_t rated[T_MONTHS], sat[T_MONTHS];
+	int64_t n, nsat, ch[3], before; /* from since on; ch: online, slip, device */
+	int months; /* months with one of them */
+};
+
+static int
+month_index(const char *iso)
+{
+	int y = 0, m = 0;
+
+	assert_int_equal(sscanf(iso, "%4d-%2d", &y, &m), 2);
+	assert_true((y - 2024) * 12 + m - 8 >= 0 && (y - 2024) * 12 + m - 8 < T_MONTHS);
+	return (y - 2024) * 12 + m - 8;
+}
+
+static void
+tally_ratings(const char *since, struct tally *t)
+{
+	char *path = harness_strdupf("/api/v1/dossiers?limit=500");
+	int seen[T_MONTHS] = { 0 };
+
+	memset(t, 0, sizeof(*t));
+	while (path != NULL) {
+		struct http_res *r = as(W_ADM, "GET", path, NULL), *rr;
+		json_t *it, *next, *x;
+		size_t i;
+
+		expect(r, 200);
+		json_array_foreach(json_object_get(r->json, "items"), i, it) {
+			const char *code = jstr(it, "code"), *at, *ch;
+			int mi, sat;
+
+			rr = staff_get(W_ADM, code);
+			expect(rr, 200);
+			x = json_object_get(rr->json, "rating");
+			if (json_is_null(x)) {
+				http_res_free(rr);
+				continue;
+			}
+			/* Rated only once it has its outcome, and never changed by a rerun. */
+			assert_true(strcmp(jstr(it, "status"), "result_ready") == 0 ||
+			    strcmp(jstr(it, "status"), "returned") == 0 ||
+			    strcmp(jstr(it, "status"), "rejected") == 0);
+			at = jstr(x, "rated_at");
+			ch = jstr(x, "channel");
+			sat = json_is_true(json_object_get(x, "satisfied"));
+			mi = month_index(at);
+			t->rated[mi]++;
+			t->sat[mi] += sat;
+			if (strcmp(at, since) >= 0) {
+				assert_int_equal(jint(x, "revision"), 1);
+				t->n++;
+				t->nsat += sat;
+				t->ch[strcmp(ch, "online") == 0 ? 0 : strcmp(ch, "slip") == 0 ? 1 : 2]++;
+				/* A slip names the official who typed it; online answers
+				 * and a device's (an API token) name nobody. */
+				assert_int_equal(json_is_null(json_object_get(x, "entered_by")),
+				    strcmp(ch, "slip") != 0);
+				t->months += !seen[mi];
+				seen[mi] = 1;
+			} else
+				t->before++;
+			http_res_free(rr);
+		}
+		next = json_object_get(r->json, "next_cursor");
+		free(path);
+		path = json_is_string(next) ? harness_strdupf("/api/v1/dossiers?limit=500&cursor=%s",
+		    json_string_value(next)) : NULL;
+		http_res_free(r);
+	}
+}
+
+/* `motcua dossier demo` at iso; its ratings line parsed into n, sat,
+ * online, slip, device. */
+static void
+run_demo(const char *iso, const char *count, const char *days, int64_t out[5])
+{
+	struct cli_res r;
+	const char *p;
+	int v[6];
+
+	setenv("MOTCUA_NOW", iso, 1);
+	motcua_run((const char *const[]){ "dossier", "demo", "--count", count, "--days", days,
+	    "--db", srv_db_url(g), "--data", data_arg, FAST_ARGON, NULL }, &r, 240000);
+	unsetenv("MOTCUA_NOW");
+	if (r.status != 0)
+		fail_msg("dossier demo failed (%d): %s%s", r.status, r.out, r.err);
+	assert_non_null(strstr(r.out, " hồ sơ (0 lỗi)"));
+	if ((p = strstr(r.out, " đánh giá mức độ hài lòng (")) == NULL)
+		fail_msg("no ratings line in: %s", r.out);
+	while (p > r.out && p[-1] != '\n')
+		p--;
+	if (sscanf(p, "demo: %d đánh giá mức độ hài lòng (%d hài lòng; trực tuyến=%d phiếu=%d "
+	    "thiết_bị=%d; %d lỗi)", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		fail_msg("unexpected ratings line in: %s", r.out);
+	assert_int_equal(v[5], 0);
+	for (int i = 0; i < 5; i++)
+		out[i] = v[i];
+	cli_res_free(&r);
+}
+
+static void
+test_demo_ratings(void **state)
+{
+	struct tally t1, t2;
+	int64_t d1[5], d2[5];
+	struct http_res *r;
+	json_t *it;
+	size_t i;
+
+	(void)state;
+	/* A hundred dossiers over April–July 2025 (the tests above rated in
+	 * March: not the demo's). */
+	at(NULL);
+	run_demo("2025-07-15T15:00:00+07:00", "100", "100", d1);
+	tally_ratings("2025-04-01", &t1);
+	assert_int_equal(t1.n, d1[0]);
+	assert_int_equal(t1.nsat, d1[1]);
+	assert_int_equal(t1.ch[0], d1[2]);
+	assert_int_equal(t1.ch[1], d1[3]);
+	assert_int_equal(t1.ch[2], d1[4]);
+	/* Realistic: many rated, online and on paper, over the months, with a
+	 * satisfaction above the plan's 75 % but not everybody satisfied. */
+	assert_true(t1.n >= 20);
+	assert_true(t1.ch[0] > 0 && t1.ch[1] > 0);
+	assert_true(t1.months >= 3);
+	assert_true(t1.nsat < t1.n);
+	assert_true(t1.nsat * 100 >= t1.n * 75 && t1.nsat * 100 <= t1.n * 97);
+
+	/* The trend of the last twelve months, month by month, as tallied
+	 * (March holds the ratings of the tests above). */
+	at("2025-07-20T09:00:00+07:00");
+	r = as(W_ADM, "GET", "/api/v1/reports/trend?months=12", NULL);
+	expect(r, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 12);
+	json_array_foreach(json_object_get(r->json, "items"), i, it) {
+		int mi = month_index(jstr(it, "month"));
+		json_t *rate = json_object_get(it, "satisfaction_rate");
+
+		assert_int_equal(jint(it, "rated"), t1.rated[mi]);
+		assert_int_equal(jint(it, "satisfied"), t1.sat[mi]);
+		if (t1.rated[mi] == 0)
+			assert_true(json_is_null(rate));
+		else {
+			double d = json_number_value(rate) - (double)t1.sat[mi] / (double)t1.rated[mi];
+
+			assert_true(d < 0.00006 && d > -0.00006);
+		}
+	}
+	http_res_free(r);
+	/* The public statistics of June show the month's ratings too. */
+	r = http_get(g, "/api/v1/public/statistics?kind=month&date=2025-06-15");
+	expect(r, 200);
+	assert_int_equal(jint(json_object_get(r->json, "total"), "rated"),
+	    t1.rated[month_index("2025-06")]);
+	assert_int_equal(jint(json_object_get(r->json, "total"), "satisfied"),
+	    t1.sat[month_index("2025-06")]);
+	assert_true(t1.rated[month_index("2025-06")] > 0);
+	http_res_free(r);
+
+	/* A second run rates its own new dossiers only: the earlier ratings
+	 * stay as they were (revision 1, same count), nothing twice. */
+	at(NULL);
+	run_demo("2025-08-20T15:00:00+07:00", "30", "14", d2);
+	tally_ratings("2025-08-01", &t2);
+	assert_int_equal(t2.n, d2[0]);
+	assert_int_equal(t2.nsat, d2[1]);
+	assert_int_equal(t2.before, t1.before + t1.n);
+	for (int m = 0; m < month_index("2025-08"); m++) {
+		assert_int_equal(t2.rated[m], t1.rated[m]);
+		assert_int_equal(t2.sat[m], t1.sat[m]);
+	}
+}
+
 int
 main(void)
 {
@@ -378,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_online),
 		cmocka_unit_test(test_desk_slip),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_demo_ratings),
 	};
 
 	return HARNESS_RUN(tests, group_setup, group_teardown);

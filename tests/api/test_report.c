@@ -1285,6 +1285,65 @@ test_scope(void **state)
 
 /* ---- 6. other figures ------------------------------------------------------------------------ */
 
+/* The trend's satisfaction per month (January–March 2025, seen on 11
+ * March), province-wide and per agency (the desk holds the bundles'
+ * ratings), against the ratings the test made. */
+static void
+trend_ratings(void)
+{
+	static const char *const months[3][3] = { { "2025-01", "2025-01-01", "2025-01-31" },
+		{ "2025-02", "2025-02-01", "2025-02-28" }, { "2025-03", "2025-03-01", "2025-03-31" } };
+	static const char *const agencies[] = { NULL, C_LEAD, C_DESK, C_OTHER };
+	int64_t rated = 0, unsatisfied = 0;
+
+	for (size_t k = 0; k < sizeof(agencies) / sizeof(agencies[0]); k++) {
+		char *path = agencies[k] ? harness_strdupf("/api/v1/reports/trend?months=3&agency=%s",
+		    agencies[k]) : harness_strdupf("/api/v1/reports/trend?months=3");
+		struct http_res *r = as(W_ADM, "GET", path, NULL);
+		json_t *items, *target;
+
+		expect(r, 200);
+		items = json_object_get(r->json, "items");
+		target = json_object_get(json_object_get(r->json, "targets"), "satisfaction_rate");
+		assert_true(json_real_value(target) > 0.7499 && json_real_value(target) < 0.7501);
+		assert_int_equal(json_array_size(items), 3);
+		for (int m = 0; m < 3; m++) {
+			json_t *it = json_array_get(items, (size_t)m), *got;
+			int64_t want[X__MAX];
+
+			expected_of(months[m][1], months[m][2], now_t, NULL, agencies[k], want);
+			assert_string_equal(jstr(it, "month"), months[m][0]);
+			if (jint(it, "rated") != want[X_RATED] || jint(it, "satisfied") !=
+			    want[X_SATISFIED])
+				fail_msg("trend %s %s: want %lld/%lld rated/satisfied, got %lld/%lld",
+				    agencies[k] ? agencies[k] : "province", months[m][0],
+				    (long long)want[X_RATED], (long long)want[X_SATISFIED],
+				    (long long)jint(it, "rated"), (long long)jint(it, "satisfied"));
+			got = json_object_get(it, "satisfaction_rate");
+			if (want[X_RATED] == 0) {
+				assert_true(json_is_null(got));
+			} else {
+				double w = (double)want[X_SATISFIED] / (double)want[X_RATED];
+
+				assert_true(json_is_number(got));
+				if (json_number_value(got) < w - 0.00005 || json_number_value(got) >
+				    w + 0.00005)
+					fail_msg("trend %s satisfaction_rate: want %f, got %f",
+					    months[m][0], w, json_number_value(got));
+			}
+			if (agencies[k] == NULL) {
+				rated += want[X_RATED];
+				unsatisfied += want[X_RATED] - want[X_SATISFIED];
+			}
+		}
+		http_res_free(r);
+		free(path);
+	}
+	/* The dataset has ratings in the three months, some not satisfied. */
+	assert_true(rated >= 3);
+	assert_true(unsatisfied >= 1);
+}
+
 static void
 test_other_figures(void **state)
 {
@@ -1342,6 +1401,7 @@ test_other_figures(void **state)
 	assert_int_equal(jint(it, "handled"), want[X_EARLY] + want[X_ON_TIME] + want[X_LATE]);
 	assert_int_equal(jint(it, "handled_late"), want[X_LATE]);
 	http_res_free(r);
+	trend_ratings();
 
 	r = as(W_ADM, "GET", "/api/v1/reports/officials?period=2025-02", NULL);
 	expect(r, 200);

@@ -2,8 +2,8 @@
 // (docs/RATING.md): the rating form on the public lookup page (radio groups
 // operated by keyboard, a missing answer explained, the thank-you without
 // the comment, English), the paper-slip form on the staff dossier page, and
-// the dashboard's satisfaction card showing the month's value against the
-// 75 % target. Data: `motcua seed`, `motcua dossier demo`, two dossiers that
+// the dashboard's satisfaction card and monthly satisfaction chart showing
+// the month's value against the 75 % target. Data: `motcua seed`, `motcua dossier demo`, two dossiers that
 // have their result from `motcua dossier list`.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,7 +59,8 @@ describe('satisfaction ratings', { concurrency: 1 }, () => {
     server = await startServer({ args: ['--data', DATA] });
     const db = ['--db', server.dbUrl, '--data', DATA];
     await motcua(['seed', ...db]);
-    await motcua(['dossier', 'demo', '--count', '40', '--days', '60', ...db]);
+    // No demo ratings: this test rates two dossiers and counts on them.
+    await motcua(['dossier', 'demo', '--count', '40', '--days', '60', '--ratings', '0', ...db]);
     await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19',
       '--name', 'Nguyễn Văn Quản', '--db', server.dbUrl], `${PW}\n`);
     const rows = (await motcua(['dossier', 'list', '--status', 'result_ready,returned', ...db]))
@@ -167,7 +168,22 @@ describe('satisfaction ratings', { concurrency: 1 }, () => {
       assert.match(text, /Chỉ tiêu: 75\.0 %/);
       assert.match(text, /Chưa đạt chỉ tiêu/);
       assert.match(await card.getAttribute('class'), /dash-card--bad/);
+      // The monthly trend: this month's point is the same 50 % of two
+      // ratings, drawn against the 75 % target line; no other month has any.
+      const month = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 7);
+      const chart = page.locator('#dash-chart-satisfaction');
+      await chart.locator('svg').waitFor();
+      const desc = await chart.locator('svg desc').textContent();
+      assert.ok(desc.includes(`${month}: 50.0 % (2)`), desc);
+      assert.equal(await chart.locator('svg circle').count(), 1);
+      assert.equal(await chart.locator('svg .chart-target').count(), 1);
+      assert.match(await chart.locator('figcaption').innerText(), /Mức độ hài lòng theo tháng.*75 %/);
       await checkA11y(page);
+      await page.getByRole('button', { name: 'English' }).click();
+      await chart.locator('figcaption').filter({ hasText: 'Satisfaction per month' }).waitFor();
+      assert.match(await card.innerText(), /2 ratings this month/);
+      await checkA11y(page);
+      await page.getByRole('button', { name: 'Tiếng Việt' }).click();
       assertClean('dashboard satisfaction');
     } finally {
       await context.close();

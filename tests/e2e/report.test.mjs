@@ -142,7 +142,26 @@ describe('report pages', { concurrency: 1 }, () => {
       assert.equal(await cards.count(), 4);
       assert.match(await page.locator('[data-indicator="on_time_rate"]').innerText(), /Chỉ tiêu: 90\.0 %/);
       assert.match(await page.locator('[data-indicator="level34_share"]').innerText(), /Chỉ tiêu: 50\.0 %/);
-      assert.match(await page.locator('[data-indicator="satisfaction"]').innerText(), /Chưa có số liệu/);
+      // The demo rated its dossiers: the card shows this month's figure (or
+      // says there is none yet, early in a month), the monthly chart one
+      // point per month with ratings against the 75 % target.
+      const trend = await (await page.request.get(`${server.url}/api/v1/reports/trend?months=12`)).json();
+      const rated = trend.items.filter((i) => i.rated > 0);
+      assert.ok(rated.length >= 1, 'the demo made ratings');
+      assert.equal(trend.targets.satisfaction_rate, 0.75);
+      const satCard = page.locator('[data-indicator="satisfaction"]');
+      assert.match(await satCard.innerText(), /Chỉ tiêu: 75\.0 %/);
+      const value = await satCard.locator('.dash-card__value').innerText();
+      assert.match(value, /^(?:\d{1,3}\.\d %|—)$/);
+      assert.equal(value === '—', /Chưa có số liệu/.test(await satCard.innerText()));
+      const sat = page.locator('#dash-chart-satisfaction');
+      await sat.locator('svg').waitFor();
+      assert.equal(await sat.locator('svg circle').count(), rated.length);
+      assert.equal(await sat.locator('svg .chart-target').count(), 1);
+      const satDesc = await sat.locator('svg desc').textContent();
+      for (const i of rated) {
+        assert.ok(satDesc.includes(`${i.month}: ${(i.satisfaction_rate * 100).toFixed(1)} % (${i.rated})`), satDesc);
+      }
       await page.locator('#dash-chart-rate svg').waitFor();
       assert.equal(await page.locator('#dash-chart-rate svg circle').count() > 0, true);
       assert.equal(await page.locator('#dash-chart-volume svg rect').count(), 24);

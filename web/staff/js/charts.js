@@ -21,11 +21,12 @@ function frame(title, desc, w, h) {
 
 /**
  * A line of rates (0..1, null = no data) per label with an optional target
- * line. Returns the <svg>.
+ * line; counts (optional, per label) are how many the rate is of, told in
+ * the <desc> as "(n)". Returns the <svg>.
  */
-export function lineChart({ title, labels, values, target, format = (v) => `${(v * 100).toFixed(1)} %` }) {
+export function lineChart({ title, labels, values, target, counts = null, format = (v) => `${(v * 100).toFixed(1)} %` }) {
   const W = 640; const H = 260; const L = 44; const R = 12; const T = 12; const B = 36;
-  const desc = labels.map((l, i) => `${l}: ${values[i] === null ? '—' : format(values[i])}`).join('; ');
+  const desc = labels.map((l, i) => `${l}: ${values[i] === null || values[i] === undefined ? '—' : format(values[i])}${counts ? ` (${counts[i] ?? 0})` : ''}`).join('; ');
   const svg = frame(title, desc, W, H);
   const x = (i) => L + (labels.length <= 1 ? 0 : (i * (W - L - R)) / (labels.length - 1));
   const y = (v) => T + (1 - v) * (H - T - B);

@@ -1,6 +1,7 @@
 // The leaders' dashboard: the plan's targets beside this month's actual
 // values (GET /api/v1/reports/summary), the 12-month trend as inline SVG
-// charts (GET /api/v1/reports/trend, drawn by charts.js), and the most
+// charts (GET /api/v1/reports/trend, drawn by charts.js: on-time rate,
+// satisfaction, new dossiers; rates with their target line), and the most
 // overdue dossiers of the agency (GET /api/v1/dossiers?overdue=1, in the
 // server's urgency order). Readable on a phone, printable.
 import { api, ApiError, extend, formatDateTime, h, t } from '/shared/js/app.js';
@@ -20,6 +21,8 @@ extend({
     'dash.period': 'Tháng {from} – {to}, {scope}.',
     'dash.chart_rate': 'Tỷ lệ giải quyết đúng hạn theo tháng (đường đứt: chỉ tiêu 90 %)',
     'dash.chart_volume': 'Hồ sơ mới tiếp nhận theo tháng: tổng số và trực tuyến',
+    'dash.chart_satisfaction': 'Mức độ hài lòng theo tháng: tỷ lệ lượt đánh giá hài lòng (đường đứt: chỉ tiêu 75 %)',
+    'dash.chart_satisfaction_note': 'Tính trên các lượt đánh giá trong tháng tại cơ quan giải quyết; tháng không có lượt đánh giá để trống.',
     'dash.total': 'Tổng số', 'dash.online': 'Trực tuyến',
     'dash.none_overdue': 'Không có hồ sơ quá hạn.',
     'dash.ratings': '{n} lượt đánh giá trong tháng; hài lòng khi không có tiêu chí nào “Không hài lòng”.',
@@ -36,6 +39,8 @@ extend({
     'dash.period': 'Month {from} – {to}, {scope}.',
     'dash.chart_rate': 'On-time rate per month (dashed: the 90 % target)',
     'dash.chart_volume': 'New dossiers per month: all and online',
+    'dash.chart_satisfaction': 'Satisfaction per month: share of satisfied ratings (dashed: the 75 % target)',
+    'dash.chart_satisfaction_note': 'Over the ratings made in the month at the handling agency; a month without ratings is left empty.',
     'dash.total': 'All', 'dash.online': 'Online',
     'dash.none_overdue': 'No overdue dossiers.',
     'dash.ratings': '{n} ratings this month; satisfied when no criterion is “dissatisfied”.',
@@ -76,6 +81,16 @@ async function load() {
     const rate = $('dash-chart-rate');
     rate.replaceChildren(h('figcaption', {}, t('dash.chart_rate')),
       lineChart({ title: t('dash.chart_rate'), labels, values: trend.items.map((i) => i.on_time_rate), target: trend.targets.on_time_rate }));
+    // Satisfaction: the ratings made each month; the point says how many.
+    const sat = $('dash-chart-satisfaction');
+    sat.replaceChildren(h('figcaption', {}, t('dash.chart_satisfaction')),
+      lineChart({
+        title: t('dash.chart_satisfaction'), labels,
+        values: trend.items.map((i) => i.satisfaction_rate),
+        target: trend.targets.satisfaction_rate,
+        counts: trend.items.map((i) => i.rated),
+      }),
+      h('p', { class: 'muted small mb-0' }, t('dash.chart_satisfaction_note')));
     const vol = $('dash-chart-volume');
     vol.replaceChildren(h('figcaption', {}, t('dash.chart_volume')),
       barChart({
