@@ -188,6 +188,10 @@ struct static_ent {
 	int dead; /* the file went away or changed; look again (atomic) */
 	struct static_dep deps[HTTP_INCLUDE_MAX]; /* partials the page included */
 	size_t ndeps;
+	/* The version this one replaced, kept for a reader that may still
+	 * hold it (bounded by static_cache_bytes); linked, not dropped, so it
+	 * stays reachable. */
+	struct static_ent *older;
 };
 
 static struct {
@@ -335,6 +339,7 @@ static_cache_put(const char *root, const char *key, const char *rel, int fd,
 	if (old == NULL)
 		static_cache.nused++;
 	/* The old entry stays allocated: a reader may hold it right now. */
+	e->older = old;
 	__atomic_store_n(&static_cache.slot[where], e, __ATOMIC_RELEASE);
 	kept = e;
 	e = NULL;

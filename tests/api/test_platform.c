@@ -1382,7 +1382,7 @@ test_ambiguous_framing(void **state)
 static void
 test_slowloris(void **state)
 {
-	struct srv *s = srv_start((const char *const[]){ "--idle_timeout", "2", NULL });
+	struct srv *s = srv_start((const char *const[]){ "--idle_timeout", "5", NULL });
 	int fd = raw_connect(s), fd2 = raw_connect(s);
 	int64_t t0;
 	struct http_res *r;
@@ -1398,15 +1398,19 @@ test_slowloris(void **state)
 	r = http_get(s, "/healthz");
 	assert_int_equal(r->status, 200);
 	http_res_free(r);
-	assert_true(harness_now_ms() - t0 < 1500);
+	/* ...while the slow ones still hold their connections: nothing waited
+	 * for them.  (No clock on the answer: on a loaded machine it may take
+	 * seconds, which says nothing about slow clients.) */
+	assert_int_equal(raw_wait_closed(fd, 0), 0);
+	assert_int_equal(raw_wait_closed(fd2, 0), 0);
 
-	assert_int_equal(raw_wait_closed(fd, 10000), 1);
-	assert_int_equal(raw_wait_closed(fd2, 10000), 1);
+	assert_int_equal(raw_wait_closed(fd, 15000), 1);
+	assert_int_equal(raw_wait_closed(fd2, 15000), 1);
 	{
 		int64_t took = harness_now_ms() - t0;
 
-		if (took < 1000 || took > 10000)
-			fail_msg("slow clients dropped after %lld ms, want about 2 s",
+		if (took < 4000 || took > 15000)
+			fail_msg("slow clients dropped after %lld ms, want about 5 s",
 			    (long long)took);
 	}
 	close(fd);
