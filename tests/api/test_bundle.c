@@ -8,13 +8,9 @@
  * idempotent replays), webhooks delivered once and in order after the
  * receiver comes back, the public lookup's components.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-
 #include "bundle/bundle.h"
 #include "dossier_fixture.h"
+#include "webhook_rx.h"
 
 #define C_POL "000.00.40.H19" /* Công an tỉnh: external residence database */
 #define C_BHX "000.00.41.H19" /* Bảo hiểm xã hội: external */
@@ -529,63 +525,6 @@ test_external_outcome_auth_and_replay(void **state)
 
 /* ---- webhooks ------------------------------------------------------------------- */
 
-static int
-listen_on(int port)
-{
-	struct sockaddr_in a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s, 8) != 0)
-		fail_msg("cannot listen on %d", port);
-	return s;
-}
-
-/* Accept one request within ms; its body and signature into out. */
-static int
-accept_one(int ls, int ms, char *body, size_t bodysz, char *sig, size_t sigsz)
-{
-	struct pollfd p = { ls, POLLIN, 0 };
-	char buf[65536];
-	size_t n = 0;
-	int c;
-	const char *hdr_end, *cl, *sg;
-	static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-
-	if (poll(&p, 1, ms) != 1 || (c = accept(ls, NULL, NULL)) < 0)
-		return 0;
-	for (int tries = 0; tries < 200; tries++) {
-		struct pollfd q = { c, POLLIN, 0 };
-		ssize_t k;
-		long want;
-
-		if (poll(&q, 1, 100) != 1)
-			continue;
-		if ((k = read(c, buf + n, sizeof(buf) - 1 - n)) <= 0)
-			break;
-		n += (size_t)k;
-		buf[n] = '\0';
-		if ((hdr_end = strstr(buf, "\r\n\r\n")) == NULL)
-			continue;
-		cl = strstr(buf, "Content-Length:");
-		want = cl ? strtol(cl + 15, NULL, 10) : 0;
-		if ((long)(n - (size_t)(hdr_end + 4 - buf)) < want)
-			continue;
-		snprintf(body, bodysz, "%.*s", (int)want, hdr_end + 4);
-		sg = strstr(buf, "X-Motcua-Signature: sha256=");
-		snprintf(sig, sigsz, "%.64s", sg ? sg + 27 : "");
-		(void)!write(c, ok, sizeof(ok) - 1);
-		close(c);
-		return 1;
-	}
-	close(c);
-	return 0;
-}
-
 static void
 test_webhook_down_then_up(void **state)
 {
@@ -595,47 +534,56 @@ test_webhook_down_then_up(void **state)
 		"--bundle_webhook_url", url, "--bundle_webhook_secret", "bi-mat-thu",
 		"--bundle_webhook_retry_seconds", "1", "--bundle_webhook_retry_max_seconds", "1",
 		NULL };
-	char code[32], body[8192], sig[80], want[65];
-	int ls, port, got = 0;
-	struct sockaddr_in a;
-	socklen_t al = sizeof(a);
+	char code[32], want[65];
+	struct webhook_rx *rx;
+	struct webhook_req q = { 0 };
+	int port, got = 0;
 	int64_t first_id = 0;
 
 	(void)state;
 	/* A free port nobody listens on yet. */
-	ls = listen_on(0);
-	getsockname(ls, (struct sockaddr *)&a, &al);
-	port = ntohs(a.sin_port);
-	close(ls);
+	port = webhook_rx_free_port();
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", port);
 	at_args("2025-04-07T09:00:00+07:00", args);
 	receive_bundle("lt-ext", code); /* x1 and x2 start together: two hand-offs */
 	usleep(2500 * 1000); /* the server tries and fails */
-	ls = listen_on(port);
+	rx = webhook_rx_open(port);
 	/* Earlier tests' hand-offs (no URL then) come first, all in order. */
 	for (int i = 0; i < 12 && got < 2; i++) {
+		const char *sig;
 		json_t *j;
 
-		if (!accept_one(ls, 15000, body, sizeof(body), sig, sizeof(sig)))
+		if (!webhook_rx_accept(rx, 15000, &q))
 			fail_msg("webhook %d not delivered", i);
-		bundle_hook_sign("bi-mat-thu", body, strlen(body), want);
-		assert_string_equal(sig, want);
-		j = json_loads(body, 0, NULL);
+		assert_string_equal(q.method, "POST");
+		assert_string_equal(q.path, "/hook");
+		sig = webhook_req_header(&q, "X-Motcua-Signature");
+		assert_non_null(sig);
+		bundle_hook_sign("bi-mat-thu", q.body, q.len, want);
+		assert_true(strncmp(sig, "sha256=", 7) == 0);
+		assert_string_equal(sig + 7, want);
+		j = json_loads(q.body, 0, NULL);
 		assert_non_null(j);
 		assert_string_equal(jstr(j, "type"), "bundle.handoff");
 		assert_true(jint(j, "id") > first_id);
 		first_id = jint(j, "id");
+		/* The headers say what the body says (receivers route on them). */
+		assert_non_null(webhook_req_header(&q, "X-Motcua-Event-Id"));
+		assert_int_equal(strtoll(webhook_req_header(&q, "X-Motcua-Event-Id"), NULL, 10),
+		    first_id);
+		assert_string_equal(webhook_req_header(&q, "X-Motcua-Event"), "bundle.handoff");
 		if (strcmp(sub(j, "data", "bundle"), code) == 0) {
 			assert_string_equal(sub(j, "data", "component"), got == 0 ? "x1" : "x2");
 			assert_non_null(json_object_get(j, "applicant"));
 			got++;
 		}
 		json_decref(j);
+		webhook_req_clear(&q);
 	}
 	/* Delivered once: nothing more arrives. */
-	assert_int_equal(accept_one(ls, 3000, body, sizeof(body), sig, sizeof(sig)), 0);
+	assert_int_equal(webhook_rx_accept(rx, 3000, &q), 0);
 	assert_int_equal(got, 2);
-	close(ls);
+	webhook_rx_close(rx);
 	at(NULL);
 }
 

@@ -7,17 +7,14 @@
  *  - delivery per system: two receivers on two loopback ports, each gets
  *    only its own system's events, signed with its own secret; a rotation
  *    applies to the next delivery; a disabled system's events wait and
- *    go out once it is enabled again, while the other system goes on;
+ *    go out once it is enabled again, while the other system goes on; an
+ *    error answer brings the same event again;
  *  - GET /api/v1/dossiers?waiting=1|0: components waiting for a
  *    predecessor, with what they wait for, scoped like every list.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-
 #include "bundle/bundle.h"
 #include "dossier_fixture.h"
+#include "webhook_rx.h"
 
 #define C_POL "000.00.40.H19" /* Công an tỉnh: the residence database */
 #define C_BHX "000.00.41.H19" /* Bảo hiểm xã hội tỉnh */
@@ -66,100 +63,39 @@ static const char ext_catalog[] =
 
 static char tok_pol[160];
 static char url_pol[80], url_bhx[80];
-static int ls_pol = -1, ls_bhx = -1;
+static struct webhook_rx *rx_pol, *rx_bhx;
 static const char *srv_args_hook[] = { "--data", data_arg, "--calendar_sync_seconds", "0",
 	"--dossier_scan_seconds", "0", "--session_idle_timeout", "86400", FAST_ARGON,
 	"--bundle_webhook_retry_seconds", "1", "--bundle_webhook_retry_max_seconds", "1",
 	"--bundle_webhook_timeout", "2", NULL };
 
-static int
-listen_on(int port)
+/* Wait on rx for the hand-off of component `key` of bundle dossier `code`:
+ * every request that arrives must be a POST to the system's own path, for
+ * `system` and signed with `secret` (earlier bundles' events may come
+ * first, in order).  Returns the event's id. */
+static int64_t
+expect_handoff(struct webhook_rx *rx, const char *path, const char *system,
+    const char *secret, const char *code, const char *key)
 {
-	struct sockaddr_in a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s, 16) != 0)
-		fail_msg("cannot listen on %d", port);
-	return s;
-}
-
-static int
-port_of(int s)
-{
-	struct sockaddr_in a;
-	socklen_t al = sizeof(a);
-
-	getsockname(s, (struct sockaddr *)&a, &al);
-	return ntohs(a.sin_port);
-}
-
-/* Accept one request within ms; its body and signature into out; answer
- * 200.  0 when nothing came. */
-static int
-accept_one(int ls, int ms, char *body, size_t bodysz, char *sig, size_t sigsz)
-{
-	struct pollfd p = { ls, POLLIN, 0 };
-	char buf[65536];
-	size_t n = 0;
-	int c;
-	const char *hdr_end, *cl, *sg;
-	static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-
-	if (poll(&p, 1, ms) != 1 || (c = accept(ls, NULL, NULL)) < 0)
-		return 0;
-	for (int tries = 0; tries < 200; tries++) {
-		struct pollfd q = { c, POLLIN, 0 };
-		ssize_t k;
-		long want;
-
-		if (poll(&q, 1, 100) != 1)
-			continue;
-		if ((k = read(c, buf + n, sizeof(buf) - 1 - n)) <= 0)
-			break;
-		n += (size_t)k;
-		buf[n] = '\0';
-		if ((hdr_end = strstr(buf, "\r\n\r\n")) == NULL)
-			continue;
-		cl = strstr(buf, "Content-Length:");
-		want = cl ? strtol(cl + 15, NULL, 10) : 0;
-		if ((long)(n - (size_t)(hdr_end + 4 - buf)) < want)
-			continue;
-		snprintf(body, bodysz, "%.*s", (int)want, hdr_end + 4);
-		sg = strstr(buf, "X-Motcua-Signature: sha256=");
-		snprintf(sig, sigsz, "%.64s", sg ? sg + 27 : "");
-		(void)!write(c, ok, sizeof(ok) - 1);
-		close(c);
-		return 1;
-	}
-	close(c);
-	return 0;
-}
-
-/* Wait on ls for the hand-off of component `key` of bundle dossier `code`:
- * every request that arrives must be for `system` and signed with
- * `secret` (earlier bundles' events may come first, in order). */
-static void
-expect_handoff(int ls, const char *system, const char *secret, const char *code,
-    const char *key)
-{
-	char body[16384], sig[80], want[65];
+	struct webhook_req q = { 0 };
+	char want[65];
 	int64_t last = 0;
 
 	for (int i = 0; i < 20; i++) {
+		const char *sig;
 		json_t *j;
 		int mine;
 
-		if (!accept_one(ls, 15000, body, sizeof(body), sig, sizeof(sig)))
+		if (!webhook_rx_accept(rx, 15000, &q))
 			fail_msg("no hand-off of %s/%s reached %s", code, key, system);
-		bundle_hook_sign(secret, body, strlen(body), want);
-		if (strcmp(sig, want) != 0)
-			fail_msg("%s: signature %s is not the HMAC with its own secret", system, sig);
-		j = json_loads(body, 0, NULL);
+		assert_string_equal(q.method, "POST");
+		assert_string_equal(q.path, path);
+		bundle_hook_sign(secret, q.body, q.len, want);
+		sig = webhook_req_header(&q, "X-Motcua-Signature");
+		if (sig == NULL || strncmp(sig, "sha256=", 7) != 0 || strcmp(sig + 7, want) != 0)
+			fail_msg("%s: signature %s is not the HMAC with its own secret", system,
+			    sig ? sig : "(none)");
+		j = json_loads(q.body, 0, NULL);
 		assert_non_null(j);
 		assert_string_equal(sub(j, "data", "external"), system);
 		assert_true(jint(j, "id") > last); /* in order */
@@ -167,19 +103,21 @@ expect_handoff(int ls, const char *system, const char *secret, const char *code,
 		mine = strcmp(sub(j, "data", "bundle"), code) == 0 &&
 		    strcmp(sub(j, "data", "component"), key) == 0;
 		json_decref(j);
+		webhook_req_clear(&q);
 		if (mine)
-			return;
+			return last;
 	}
 	fail_msg("too many hand-offs before %s/%s", code, key);
+	return 0;
 }
 
 static void
-expect_quiet(int ls, int ms)
+expect_quiet(struct webhook_rx *rx, int ms)
 {
-	char body[16384], sig[80];
+	struct webhook_req q = { 0 };
 
-	if (accept_one(ls, ms, body, sizeof(body), sig, sizeof(sig)))
-		fail_msg("unexpected delivery: %s", body);
+	if (webhook_rx_accept(rx, ms, &q))
+		fail_msg("unexpected delivery: %s", q.body);
 }
 
 static char *
@@ -213,10 +151,10 @@ setup(void **state)
 	snprintf(tok_pol, sizeof(tok_pol), "%s", t);
 	free(t);
 	/* The two receivers listen from the start. */
-	ls_pol = listen_on(0);
-	ls_bhx = listen_on(0);
-	snprintf(url_pol, sizeof(url_pol), "http://127.0.0.1:%d/cu-tru", port_of(ls_pol));
-	snprintf(url_bhx, sizeof(url_bhx), "http://127.0.0.1:%d/bhxh", port_of(ls_bhx));
+	rx_pol = webhook_rx_open(0);
+	rx_bhx = webhook_rx_open(0);
+	webhook_rx_url(rx_pol, "/cu-tru", url_pol, sizeof(url_pol));
+	webhook_rx_url(rx_bhx, "/bhxh", url_bhx, sizeof(url_bhx));
 	at_args("2025-04-07T09:00:00+07:00", srv_args_hook);
 	return 0;
 }
@@ -224,10 +162,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	if (ls_pol >= 0)
-		close(ls_pol);
-	if (ls_bhx >= 0)
-		close(ls_bhx);
+	webhook_rx_close(rx_pol);
+	webhook_rx_close(rx_bhx);
 	return group_teardown(state);
 }
 
@@ -418,10 +354,10 @@ test_two_receivers_rotation_disable(void **state)
 
 	/* Each receiver gets its own system's hand-off, with its own key. */
 	receive_bundle("lt-ext", code);
-	expect_handoff(ls_pol, "police-residence", SECRET_POL, code, "x1");
-	expect_handoff(ls_bhx, "social-insurance", SECRET_BHX, code, "x2");
-	expect_quiet(ls_pol, 1500);
-	expect_quiet(ls_bhx, 500);
+	expect_handoff(rx_pol, "/cu-tru", "police-residence", SECRET_POL, code, "x1");
+	expect_handoff(rx_bhx, "/bhxh", "social-insurance", SECRET_BHX, code, "x2");
+	expect_quiet(rx_pol, 1500);
+	expect_quiet(rx_bhx, 500);
 
 	/* A rotation applies to the next delivery. */
 	r = as(W_ADM, "POST", "/api/v1/external-systems/police-residence/rotate",
@@ -430,8 +366,8 @@ test_two_receivers_rotation_disable(void **state)
 	assert_null(json_object_get(r->json, "secret"));
 	http_res_free(r);
 	receive_bundle("lt-ext", code);
-	expect_handoff(ls_pol, "police-residence", SECRET_POL2, code, "x1");
-	expect_handoff(ls_bhx, "social-insurance", SECRET_BHX, code, "x2");
+	expect_handoff(rx_pol, "/cu-tru", "police-residence", SECRET_POL2, code, "x1");
+	expect_handoff(rx_bhx, "/bhxh", "social-insurance", SECRET_BHX, code, "x2");
 
 	/* A disabled system's events wait; the other system goes on. */
 	r = as(W_ADM, "POST", "/api/v1/external-systems/social-insurance/disable", NULL);
@@ -439,8 +375,8 @@ test_two_receivers_rotation_disable(void **state)
 	assert_true(json_is_false(json_object_get(r->json, "enabled")));
 	http_res_free(r);
 	receive_bundle("lt-ext", code);
-	expect_handoff(ls_pol, "police-residence", SECRET_POL2, code, "x1");
-	expect_quiet(ls_bhx, 2500);
+	expect_handoff(rx_pol, "/cu-tru", "police-residence", SECRET_POL2, code, "x1");
+	expect_quiet(rx_bhx, 2500);
 	for (int i = 0; i < 50 && pending != 1; i++) {
 		s = system_of("social-insurance", &r);
 		pending = (int)jint(json_object_get(s, "pending"), "events");
@@ -452,9 +388,31 @@ test_two_receivers_rotation_disable(void **state)
 	r = as(W_ADM, "POST", "/api/v1/external-systems/social-insurance/enable", NULL);
 	expect(r, 200);
 	http_res_free(r);
-	expect_handoff(ls_bhx, "social-insurance", SECRET_BHX, code, "x2");
-	expect_quiet(ls_bhx, 1500);
-	expect_quiet(ls_pol, 500);
+	expect_handoff(rx_bhx, "/bhxh", "social-insurance", SECRET_BHX, code, "x2");
+	expect_quiet(rx_bhx, 1500);
+	expect_quiet(rx_pol, 500);
+}
+
+/* A receiver that answers an error gets the same event again (nothing of
+ * its system overtakes it); the other system is not held up. */
+static void
+test_receiver_error_retried(void **state)
+{
+	char code[32];
+	int64_t id;
+	int before = webhook_rx_count(rx_pol);
+
+	(void)state;
+	webhook_rx_set_status(rx_pol, 503);
+	receive_bundle("lt-ext", code);
+	id = expect_handoff(rx_pol, "/cu-tru", "police-residence", SECRET_POL2, code, "x1");
+	expect_handoff(rx_bhx, "/bhxh", "social-insurance", SECRET_BHX, code, "x2");
+	webhook_rx_set_status(rx_pol, 200);
+	assert_int_equal(expect_handoff(rx_pol, "/cu-tru", "police-residence", SECRET_POL2, code,
+	    "x1"), id);
+	assert_int_equal(webhook_rx_count(rx_pol), before + 2); /* the refusal and the retry */
+	expect_quiet(rx_pol, 1500);
+	expect_quiet(rx_bhx, 500);
 }
 
 /* ---- the waiting filter ------------------------------------------------------------ */
@@ -560,6 +518,7 @@ main(void)
 		cmocka_unit_test(test_admin_validation_and_roles),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_two_receivers_rotation_disable),
+		cmocka_unit_test(test_receiver_error_retried),
 		cmocka_unit_test(test_waiting_filter),
 	};
 

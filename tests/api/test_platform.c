@@ -1394,22 +1394,23 @@ test_slowloris(void **state)
 	raw_sends(fd2, "PUT " SETTINGS " HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
 	    "Content-Length: 100\r\n\r\n{\"key\":\"slow\",");
 	t0 = harness_now_ms();
-	/* Meanwhile a normal client is served at once. */
+	/* Meanwhile a normal client is served while both slow ones are still
+	 * connected: the server did not wait for them to time out.  (Not a
+	 * stopwatch: a loaded machine may take seconds to answer, but a server
+	 * that waited for the slow clients could only answer after closing
+	 * them.) */
 	r = http_get(s, "/healthz");
 	assert_int_equal(r->status, 200);
 	http_res_free(r);
-	/* ...while the slow ones still hold their connections: nothing waited
-	 * for them.  (No clock on the answer: on a loaded machine it may take
-	 * seconds, which says nothing about slow clients.) */
-	assert_int_equal(raw_wait_closed(fd, 0), 0);
-	assert_int_equal(raw_wait_closed(fd2, 0), 0);
+	if (raw_wait_closed(fd, 0) || raw_wait_closed(fd2, 0))
+		fail_msg("the normal client was served only after the slow ones were dropped");
 
-	assert_int_equal(raw_wait_closed(fd, 15000), 1);
-	assert_int_equal(raw_wait_closed(fd2, 15000), 1);
+	assert_int_equal(raw_wait_closed(fd, 20000), 1);
+	assert_int_equal(raw_wait_closed(fd2, 20000), 1);
 	{
 		int64_t took = harness_now_ms() - t0;
 
-		if (took < 4000 || took > 15000)
+		if (took < 3000 || took > 20000)
 			fail_msg("slow clients dropped after %lld ms, want about 5 s",
 			    (long long)took);
 	}

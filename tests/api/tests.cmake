@@ -15,7 +15,8 @@ add_test(NAME api/pg-stop
 set_tests_properties(api/pg-start PROPERTIES FIXTURES_SETUP pg TIMEOUT 120)
 set_tests_properties(api/pg-stop PROPERTIES FIXTURES_CLEANUP pg TIMEOUT 120)
 
-add_library(motcua_api_harness STATIC ${CMAKE_CURRENT_LIST_DIR}/harness.c)
+add_library(motcua_api_harness STATIC ${CMAKE_CURRENT_LIST_DIR}/harness.c
+  ${CMAKE_CURRENT_LIST_DIR}/webhook_rx.c)
 target_include_directories(motcua_api_harness PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(motcua_api_harness PUBLIC motcua_lib PkgConfig::CURL
   PkgConfig::JANSSON PkgConfig::CMOCKA)

@@ -9,51 +9,15 @@
 // one database, their clocks three working days apart).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll } from './lib/harness.mjs';
+import { DATA, addUser, allowAuth401, apiGet, apiSession, seed, signIn } from './lib/setup.mjs';
 
 const T = { timeout: 150_000 };
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../data');
 const PW = 'Mật-khẩu-một-cửa-2025';
 const DESK = '000.01.21.H19'; // a ward: its own one-stop desk, registers births itself
-
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 60_000);
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
-
-const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
-
-async function signIn(page, base, next) {
-  await page.goto(`${base}/staff/login.html?${new URLSearchParams({ next })}`);
-  await page.getByLabel('Tên đăng nhập').fill('mc.tiepnhan');
-  await page.getByLabel('Mật khẩu').fill(PW);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${base}${next}`);
-}
-
-/** GET /api/v1/<p> with the page's session. */
-async function apiGet(page, base, p) {
-  const r = await page.context().request.get(`${base}/api/v1/${p}`);
-  assert.equal(r.status(), 200, `GET ${p}`);
-  return r.json();
-}
 
 describe('interlinked dossiers at the desk', { concurrency: 1 }, () => {
   let server;
@@ -61,9 +25,8 @@ describe('interlinked dossiers at the desk', { concurrency: 1 }, () => {
 
   before(async () => {
     server = await startServer({ args: ['--data', DATA] });
-    await motcua(['seed', '--db', server.dbUrl, '--data', DATA]);
-    await motcua(['user', 'add', '--username', 'mc.tiepnhan', '--role', 'receiver', '--agency', DESK,
-      '--name', 'Cán Bộ Một Cửa', '--db', server.dbUrl], `${PW}\n`);
+    await seed(server);
+    await addUser(server, { username: 'mc.tiepnhan', role: 'receiver', agency: DESK, name: 'Cán Bộ Một Cửa', password: PW });
     browser = await launchBrowser();
   });
 
@@ -84,18 +47,6 @@ describe('interlinked dossiers at the desk', { concurrency: 1 }, () => {
     }
   }
 
-  /** POST /api/v1/<p> as mc.tiepnhan through context's request API. */
-  async function post(context, base, p, data, status) {
-    const login = await context.request.post(`${base}/api/v1/auth/login`,
-      { data: { username: 'mc.tiepnhan', password: PW } });
-    assert.equal(login.status(), 200);
-    const { csrf_token: csrf } = await login.json();
-    const r = await context.request.post(`${base}/api/v1/${p}`, { headers: { 'X-CSRF-Token': csrf }, data });
-    const body = await r.json();
-    assert.equal(r.status(), status, `POST ${p}: ${JSON.stringify(body)}`);
-    return body;
-  }
-
   it('prints the group\'s one Mẫu 04 naming the late agency', T, async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'motcua-e2e-apology-'));
     const db = process.env.MOTCUA_DB_URL || `sqlite:${dir}/t.db`;
@@ -103,41 +54,34 @@ describe('interlinked dossiers at the desk', { concurrency: 1 }, () => {
     let late;
     try {
       early = await serverAt(db, '2026-03-16T09:00:00+07:00');
-      await motcua(['seed', '--db', db, '--data', DATA]);
-      await motcua(['user', 'add', '--username', 'mc.tiepnhan', '--role', 'receiver', '--agency', DESK,
-        '--name', 'Cán Bộ Một Cửa', '--db', db], `${PW}\n`).catch(() => {}); // already there on a shared PostgreSQL
-      let ctx = await browser.newContext();
-      const bundle = await post(ctx, early.url, 'dossiers', {
+      await seed({ dbUrl: db });
+      await addUser({ dbUrl: db }, { username: 'mc.tiepnhan', role: 'receiver', agency: DESK, name: 'Cán Bộ Một Cửa', password: PW })
+        .catch(() => {}); // already there on a shared PostgreSQL
+      let rcv = await apiSession(browser, early.url, 'mc.tiepnhan', PW);
+      const bundle = await rcv.post('dossiers', {
         procedure_code: 'lt-khai-sinh',
         channel: 'counter',
         applicant: { name: 'Lý Thị Chờ Lâu', address: 'Tổ 5, phường Tân Phong' },
         documents: [{ name: 'Tờ khai đăng ký khai sinh', originals: 1, copies: 0 }],
       }, 201);
-      await ctx.close();
+      await rcv.close();
       await early.stop();
       early = null;
 
       // Three working days later the birth registration (one day) is late.
       late = await serverAt(db, '2026-03-19T09:00:00+07:00');
-      ctx = await browser.newContext();
-      const d = await (await ctx.request.post(`${late.url}/api/v1/auth/login`,
-        { data: { username: 'mc.tiepnhan', password: PW } })).json();
-      assert.ok(d.csrf_token);
-      const cur = await (await ctx.request.get(`${late.url}/api/v1/dossiers/${encodeURIComponent(bundle.code)}`)).json();
-      const done = await post(ctx, late.url, `dossiers/${encodeURIComponent(bundle.code)}/actions`, {
+      rcv = await apiSession(browser, late.url, 'mc.tiepnhan', PW);
+      const cur = await rcv.get(`dossiers/${encodeURIComponent(bundle.code)}`);
+      const done = await rcv.post(`dossiers/${encodeURIComponent(bundle.code)}/actions`, {
         action: 'apologize', version: cur.version, reason: 'Chưa xác minh xong thông tin khai sinh',
         new_due_at: '2026-03-27T16:00:00+07:00',
       }, 200);
       assert.equal(done.apology.late[0].component, 'khai-sinh');
-      await ctx.close();
+      await rcv.close();
 
-      const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+      const { context, page, assertClean } = await newPage(browser, { allow: allowAuth401 });
       try {
-        const next = `/staff/apology.html?code=${encodeURIComponent(bundle.code)}`;
-        await page.goto(`${late.url}/staff/login.html?${new URLSearchParams({ next })}`);
-        await page.getByLabel('Tên đăng nhập').fill('mc.tiepnhan');
-        await page.getByLabel('Mật khẩu').fill(PW);
-        await page.getByRole('button', { name: 'Đăng nhập' }).click();
+        await signIn(page, late.url, 'mc.tiepnhan', PW, `/staff/apology.html?code=${encodeURIComponent(bundle.code)}`);
         const slip = page.locator('#ap-slip .receipt[data-form="04"]');
         await slip.waitFor();
         assert.match(await slip.innerText(), /PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ/);
@@ -157,9 +101,9 @@ describe('interlinked dossiers at the desk', { concurrency: 1 }, () => {
   });
 
   it('answers "incomplete" for a whole group with Mẫu 02 naming the component', T, async () => {
-    const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+    const { context, page, assertClean } = await newPage(browser, { allow: allowAuth401 });
     try {
-      await signIn(page, server.url, '/staff/reception.html');
+      await signIn(page, server.url, 'mc.tiepnhan', PW, '/staff/reception.html');
       const form = page.locator('#rc-form');
       await form.locator('#rc-q').fill('lien thong khai sinh');
       await form.locator('#rc-search').click();
@@ -200,7 +144,7 @@ describe('interlinked dossiers at the desk', { concurrency: 1 }, () => {
   });
 
   it('withdraws the whole application from the staff dossier page', T, async () => {
-    const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+    const { context, page, assertClean } = await newPage(browser, { allow: allowAuth401 });
     try {
       // Signed in through the API (the page's context shares the cookie).
       const login = await context.request.post(`${server.url}/api/v1/auth/login`,

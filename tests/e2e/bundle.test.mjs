@@ -8,58 +8,12 @@
 // finds the group.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll } from './lib/harness.mjs';
+import { DATA, addUser, allowAuth401, apiSession, seed, signIn } from './lib/setup.mjs';
 
 const T = { timeout: 120_000 };
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../data');
 const PW = 'Mật-khẩu-liên-thông-2025';
 const DESK = '000.01.21.H19'; // a ward: its own one-stop desk, registers births itself
-
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 60_000);
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
-
-const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
-
-/** An API session of `user` in its own browser context (cookies + CSRF). */
-async function session(browser, base, user) {
-  const context = await browser.newContext();
-  const login = await context.request.post(`${base}/api/v1/auth/login`, { data: { username: user, password: PW } });
-  assert.equal(login.status(), 200, `login ${user}`);
-  const { csrf_token: csrf } = await login.json();
-  return {
-    context,
-    async get(p) {
-      const r = await context.request.get(`${base}/api/v1/${p}`);
-      assert.equal(r.status(), 200, `GET ${p}: ${r.status()}`);
-      return r.json();
-    },
-    async post(p, data, status = 200) {
-      const r = await context.request.post(`${base}/api/v1/${p}`, { headers: { 'X-CSRF-Token': csrf }, data });
-      const body = await r.json();
-      assert.equal(r.status(), status, `POST ${p}: ${r.status()} ${JSON.stringify(body)}`);
-      return body;
-    },
-  };
-}
 
 describe('interlinked dossiers', { concurrency: 1 }, () => {
   let server;
@@ -74,15 +28,14 @@ describe('interlinked dossiers', { concurrency: 1 }, () => {
 
   before(async () => {
     server = await startServer({ args: ['--data', DATA] });
-    await motcua(['seed', '--db', server.dbUrl, '--data', DATA]);
-    for (const [user, role] of [['lt.tiepnhan', 'receiver'], ['lt.chuyenvien', 'specialist'], ['lt.lanhdao', 'leader']]) {
-      await motcua(['user', 'add', '--username', user, '--role', role, '--agency', DESK, '--name', 'Cán Bộ Phường',
-        '--db', server.dbUrl], `${PW}\n`);
+    await seed(server);
+    for (const [username, role] of [['lt.tiepnhan', 'receiver'], ['lt.chuyenvien', 'specialist'], ['lt.lanhdao', 'leader']]) {
+      await addUser(server, { username, role, agency: DESK, name: 'Cán Bộ Phường', password: PW });
     }
     browser = await launchBrowser();
-    s.rcv = await session(browser, server.url, 'lt.tiepnhan');
-    s.spc = await session(browser, server.url, 'lt.chuyenvien');
-    s.ldr = await session(browser, server.url, 'lt.lanhdao');
+    s.rcv = await apiSession(browser, server.url, 'lt.tiepnhan', PW);
+    s.spc = await apiSession(browser, server.url, 'lt.chuyenvien', PW);
+    s.ldr = await apiSession(browser, server.url, 'lt.lanhdao', PW);
     bundle = await s.rcv.post('dossiers', {
       procedure_code: 'lt-khai-sinh',
       channel: 'counter',
@@ -162,12 +115,9 @@ describe('interlinked dossiers', { concurrency: 1 }, () => {
   });
 
   it('shows the components on the staff dossier page and finds the group at the desk', T, async () => {
-    const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+    const { context, page, assertClean } = await newPage(browser, { allow: allowAuth401 });
     try {
-      await page.goto(`${server.url}/staff/login.html?${new URLSearchParams({ next: `/staff/dossier.html?code=${bundle.code}` })}`);
-      await page.getByLabel('Tên đăng nhập').fill('lt.tiepnhan');
-      await page.getByLabel('Mật khẩu').fill(PW);
-      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await signIn(page, server.url, 'lt.tiepnhan', PW, `/staff/dossier.html?code=${bundle.code}`);
       const sec = page.locator('#dos-bundle');
       await sec.waitFor();
       assert.equal(await sec.locator('tbody tr').count(), 3);

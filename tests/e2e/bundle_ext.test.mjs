@@ -8,48 +8,18 @@
 // inspector reads without the controls).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll } from './lib/harness.mjs';
+import { DATA, addUser, apiSession, seed, signIn } from './lib/setup.mjs';
 
 const T = { timeout: 120_000 };
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../data');
 const PW = 'Mật-khẩu-hệ-thống-ngoài-2026';
 const DESK = '000.01.21.H19'; // a ward with its own one-stop desk
 const PROVINCE = '000.00.00.H19';
-
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 60_000);
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
 
 // "Am I signed in?" before signing in, and the refused system (400).
 const allowed = (url, status) =>
   ((status === 401 || status === null) && /\/api\/v1\/auth\/(?:login|me)$/.test(url)) ||
   ((status === 400 || status === null) && /\/api\/v1\/external-systems$/.test(url));
-
-async function signIn(page, base, user, next) {
-  await page.goto(`${base}/staff/login.html?${new URLSearchParams({ next })}`);
-  await page.getByLabel('Tên đăng nhập').fill(user);
-  await page.getByLabel('Mật khẩu').fill(PW);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${base}${next}`);
-}
 
 describe('interlinked procedures: waiting queue and external systems', { concurrency: 1 }, () => {
   let server;
@@ -58,31 +28,21 @@ describe('interlinked procedures: waiting queue and external systems', { concurr
 
   before(async () => {
     server = await startServer({ args: ['--data', DATA] });
-    await motcua(['seed', '--db', server.dbUrl, '--data', DATA]);
-    for (const [user, role, agency] of [['ht.tiepnhan', 'receiver', DESK], ['ht.quantri', 'admin', PROVINCE],
+    await seed(server);
+    for (const [username, role, agency] of [['ht.tiepnhan', 'receiver', DESK], ['ht.quantri', 'admin', PROVINCE],
       ['ht.thanhtra', 'inspector', PROVINCE]]) {
-      await motcua(['user', 'add', '--username', user, '--role', role, '--agency', agency, '--name', 'Cán Bộ Thử',
-        '--db', server.dbUrl], `${PW}\n`);
+      await addUser(server, { username, role, agency, name: 'Cán Bộ Thử', password: PW });
     }
     browser = await launchBrowser();
-    const context = await browser.newContext();
-    const login = await context.request.post(`${server.url}/api/v1/auth/login`,
-      { data: { username: 'ht.tiepnhan', password: PW } });
-    assert.equal(login.status(), 200);
-    const { csrf_token: csrf } = await login.json();
-    const r = await context.request.post(`${server.url}/api/v1/dossiers`, {
-      headers: { 'X-CSRF-Token': csrf },
-      data: {
-        procedure_code: 'lt-khai-sinh',
-        channel: 'counter',
-        applicant: { name: 'Lê Thị Mỹ Duyên', phone: '0911 222 333', address: 'Tổ 5, phường Tân Phong' },
-        documents: [{ name: 'Tờ khai đăng ký khai sinh', originals: 1, copies: 0 },
-          { name: 'Giấy chứng sinh', originals: 1, copies: 0 }],
-      },
-    });
-    bundle = await r.json();
-    assert.equal(r.status(), 201, JSON.stringify(bundle));
-    await context.close();
+    const rcv = await apiSession(browser, server.url, 'ht.tiepnhan', PW);
+    bundle = await rcv.post('dossiers', {
+      procedure_code: 'lt-khai-sinh',
+      channel: 'counter',
+      applicant: { name: 'Lê Thị Mỹ Duyên', phone: '0911 222 333', address: 'Tổ 5, phường Tân Phong' },
+      documents: [{ name: 'Tờ khai đăng ký khai sinh', originals: 1, copies: 0 },
+        { name: 'Giấy chứng sinh', originals: 1, copies: 0 }],
+    }, 201);
+    await rcv.close();
   });
 
   after(async () => {
@@ -93,7 +53,7 @@ describe('interlinked procedures: waiting queue and external systems', { concurr
   it('filters the work queue to the components waiting for a predecessor', T, async () => {
     const { context, page, assertClean } = await newPage(browser, { allow: allowed });
     try {
-      await signIn(page, server.url, 'ht.quantri', '/staff/dossiers.html');
+      await signIn(page, server.url, 'ht.quantri', PW, '/staff/dossiers.html');
       await page.locator('#queue-body tr').first().waitFor();
       await page.getByLabel('Hồ sơ liên thông chờ thủ tục trước').selectOption('1');
       await page.getByRole('button', { name: 'Lọc' }).click();
@@ -135,7 +95,7 @@ describe('interlinked procedures: waiting queue and external systems', { concurr
     const { context, page, assertClean } = await newPage(browser, { allow: allowed });
     page.on('dialog', (d) => d.accept());
     try {
-      await signIn(page, server.url, 'ht.quantri', '/staff/admin/external.html');
+      await signIn(page, server.url, 'ht.quantri', PW, '/staff/admin/external.html');
       await page.locator('#ext-body td.table__empty').waitFor();
       await checkA11y(page);
 
@@ -195,7 +155,7 @@ describe('interlinked procedures: waiting queue and external systems', { concurr
   it('shows an inspector the systems without the controls', T, async () => {
     const { context, page, assertClean } = await newPage(browser, { allow: allowed });
     try {
-      await signIn(page, server.url, 'ht.thanhtra', '/staff/admin/external.html');
+      await signIn(page, server.url, 'ht.thanhtra', PW, '/staff/admin/external.html');
       const row = page.locator('#ext-body tr[data-system="police-residence"]');
       await row.waitFor();
       assert.equal(await row.locator('button').count(), 0);

@@ -7,36 +7,13 @@
 // (--data) and accounts made by the CLI.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll,
 } from './lib/harness.mjs';
+import { DATA, addUser, motcua, signIn, vnDate, vnMonth } from './lib/setup.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../data');
 const T = { timeout: 60_000 };
 const PW = 'Mật-khẩu-lịch-làm-việc-2026';
-
-/** Run `motcua args...` with input on stdin; resolve stdout, reject on a non-zero exit. */
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 30_000);
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
 
 /** Answers the tests provoke: "am I signed in?" before signing in, and the
  *  table the server refuses (status null: Chromium's console line for it). */
@@ -47,12 +24,6 @@ const allowed = (url, status) =>
 
 const cell = (page, date) => page.locator(`td[data-date="${date}"]`);
 
-async function signIn(page, user) {
-  await page.getByLabel('Tên đăng nhập').fill(user);
-  await page.getByLabel('Mật khẩu').fill(PW);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-}
-
 describe('working-day calendar', { concurrency: 1 }, () => {
   let server;
   let browser;
@@ -61,10 +32,8 @@ describe('working-day calendar', { concurrency: 1 }, () => {
     server = await startServer({ args: ['--data', DATA] });
     const db = ['--db', server.dbUrl];
     await motcua(['agency', 'add', '--code', '000.00.00.H19', '--name', 'UBND tỉnh Đồng Nai', '--kind', 'province', ...db]);
-    await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19',
-      '--name', 'Nguyễn Văn Quản', '--argon2_m_cost', '8', '--argon2_t_cost', '1', ...db], `${PW}\n`);
-    await motcua(['user', 'add', '--username', 'tiepnhan', '--role', 'receiver', '--agency', '000.00.00.H19',
-      '--name', 'Trần Thị Tiếp', '--argon2_m_cost', '8', '--argon2_t_cost', '1', ...db], `${PW}\n`);
+    await addUser(server, { username: 'quantri', role: 'admin', agency: '000.00.00.H19', name: 'Nguyễn Văn Quản', password: PW, fastHash: true });
+    await addUser(server, { username: 'tiepnhan', role: 'receiver', agency: '000.00.00.H19', name: 'Trần Thị Tiếp', password: PW, fastHash: true });
     browser = await launchBrowser();
   });
 
@@ -136,12 +105,10 @@ describe('working-day calendar', { concurrency: 1 }, () => {
       await page.goBack();
       await page.getByRole('heading', { level: 2, name: /Tháng 1 năm 2026/ }).waitFor();
       await page.getByRole('button', { name: 'Hôm nay' }).click();
-      const now = new Date(Date.now() + 7 * 3600 * 1000);
-      const y = now.getUTCFullYear();
-      const m = now.getUTCMonth() + 1;
-      const d = now.getUTCDate();
-      await page.getByRole('heading', { level: 2, name: new RegExp(`Tháng ${m} năm ${y}`) }).waitFor();
-      const today = cell(page, `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+      const now = Date.now();
+      const { year, month } = vnMonth(0, now);
+      await page.getByRole('heading', { level: 2, name: new RegExp(`Tháng ${month} năm ${year}`) }).waitFor();
+      const today = cell(page, vnDate(0, now));
       assert.equal(await today.getAttribute('aria-current'), 'date');
       assert.equal(await page.locator('td[aria-current="date"]').count(), 1);
       assertClean('calendar month view');
@@ -201,7 +168,7 @@ describe('working-day calendar', { concurrency: 1 }, () => {
       await page.goto(`${server.url}/staff/admin/calendar.html?year=2027`);
       await page.waitForURL(/\/staff\/login\.html\?/);
       assert.equal(new URL(page.url()).searchParams.get('next'), '/staff/admin/calendar.html?year=2027');
-      await signIn(page, 'quantri');
+      await signIn(page, server.url, 'quantri', PW);
       await page.waitForURL(`${server.url}/staff/admin/calendar.html?year=2027`);
       await page.getByRole('heading', { level: 1, name: 'Lịch ngày nghỉ, ngày làm bù' }).waitFor();
       await page.getByRole('heading', { level: 2, name: 'Bảng ngày nghỉ năm 2027' }).waitFor();
@@ -270,7 +237,7 @@ describe('working-day calendar', { concurrency: 1 }, () => {
     const { context, page, assertClean } = await newPage(browser, { allow: allowed });
     try {
       await page.goto(`${server.url}/staff/login.html?next=/staff/admin/calendar.html`);
-      await signIn(page, 'tiepnhan');
+      await signIn(page, server.url, 'tiepnhan', PW);
       await page.waitForURL(`${server.url}/staff/admin/calendar.html`);
       await page.getByRole('alert').filter({ hasText: 'Không có quyền sửa lịch' }).waitFor();
       assert.equal(await page.locator('#cala-editor').isVisible(), false);

@@ -7,41 +7,11 @@
 // passes axe and keeps a clean console under the real CSP.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll } from './lib/harness.mjs';
+import { addUser, excuse, seed, signIn } from './lib/setup.mjs';
 
 const T = { timeout: 90_000 };
 const PW = 'Mật-khẩu-trình-duyệt-2025';
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../data');
-
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 60_000);
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
-
-/** Drop Chromium's "Failed to load resource" lines for answers a test provokes. */
-function excuse(problems, allow) {
-  for (let i = problems.length - 1; i >= 0; i -= 1) {
-    const m = /^console error: Failed to load resource: the server responded with a status of (\d+) .*\((\S+?):\d+\)$/.exec(problems[i]);
-    if (m && allow(m[2], Number(m[1]))) problems.splice(i, 1);
-  }
-}
 
 describe('procedure catalogue', { concurrency: 1 }, () => {
   let server;
@@ -49,10 +19,8 @@ describe('procedure catalogue', { concurrency: 1 }, () => {
 
   before(async () => {
     server = await startServer();
-    const out = await motcua(['seed', '--db', server.dbUrl, '--data', DATA]);
-    assert.match(out, /91 thủ tục/);
-    await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19',
-      '--name', 'Nguyễn Văn Quản', '--db', server.dbUrl], `${PW}\n`);
+    assert.match(await seed(server), /91 thủ tục/);
+    await addUser(server, { username: 'quantri', role: 'admin', agency: '000.00.00.H19', name: 'Nguyễn Văn Quản', password: PW });
     browser = await launchBrowser();
   });
 
@@ -167,11 +135,7 @@ describe('procedure catalogue', { concurrency: 1 }, () => {
     const allow = (url, status) => status === 401 && /\/api\/v1\/auth\/me$/.test(url);
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
-      await page.goto(`${server.url}/staff/login.html?next=/staff/admin/catalog.html`);
-      await page.getByLabel('Tên đăng nhập').fill('quantri');
-      await page.getByLabel('Mật khẩu').fill(PW);
-      await page.getByRole('button', { name: 'Đăng nhập' }).click();
-      await page.waitForURL(`${server.url}/staff/admin/catalog.html`);
+      await signIn(page, server.url, 'quantri', PW, '/staff/admin/catalog.html');
       await page.getByRole('heading', { level: 1, name: 'Quản trị bộ thủ tục hành chính' }).waitFor();
       await page.locator('#share-summary').filter({ hasText: 'chỉ tiêu' }).waitFor();
       // The overview: per agency and per field against the 50 % target.
@@ -205,11 +169,7 @@ describe('procedure catalogue', { concurrency: 1 }, () => {
     const allow = (url, status) => status === 401 && /\/api\/v1\/auth\/me$/.test(url);
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
-      await page.goto(`${server.url}/staff/login.html?next=/staff/admin/catalog.html`);
-      await page.getByLabel('Tên đăng nhập').fill('quantri');
-      await page.getByLabel('Mật khẩu').fill(PW);
-      await page.getByRole('button', { name: 'Đăng nhập' }).click();
-      await page.waitForURL(`${server.url}/staff/admin/catalog.html`);
+      await signIn(page, server.url, 'quantri', PW, '/staff/admin/catalog.html');
       await page.locator('#find-body button').first().waitFor();
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { level: 1, name: 'Procedure catalogue administration' }).waitFor();

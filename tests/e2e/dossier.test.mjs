@@ -10,47 +10,14 @@
 // and its key from `motcua dossier list` / `motcua dossier show`.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll,
 } from './lib/harness.mjs';
+import {
+  DATA, addUser, allowAuth401, apiGet, apiPost, demo as runDemo, dossierRows, dossierShow, excuse, seed, signIn,
+} from './lib/setup.mjs';
 
 const T = { timeout: 90_000 };
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../data');
-
-/** Run `motcua args...` with input on stdin; resolve stdout, reject on a non-zero exit. */
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 60_000);
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
-
-/**
- * Chromium also reports every HTTP error of a fetch on the console ("Failed
- * to load resource: ... status of 404"): drop those lines for the answers
- * the test provoked, keep every other one.
- */
-function excuse(problems, allow) {
-  for (let i = problems.length - 1; i >= 0; i -= 1) {
-    const m = /^console error: Failed to load resource: the server responded with a status of (\d+) .*\((\S+?):\d+\)$/.exec(problems[i]);
-    if (m && allow(m[2], Number(m[1]))) problems.splice(i, 1);
-  }
-}
 
 const PW = 'Mật-khẩu-trình-duyệt-2025';
 
@@ -58,35 +25,6 @@ const PW = 'Mật-khẩu-trình-duyệt-2025';
 async function sheets(page) {
   const pdf = (await page.pdf({ format: 'A5' })).toString('latin1');
   return pdf.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
-}
-
-/** 401s a staff page provokes on purpose ("am I signed in?" before signing in). */
-const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
-
-async function signIn(page, base, user, pw, next) {
-  await page.goto(`${base}/staff/login.html?${new URLSearchParams({ next })}`);
-  await page.getByLabel('Tên đăng nhập').fill(user);
-  await page.getByLabel('Mật khẩu').fill(pw);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${base}${next}`);
-  // The page has its session (GET auth/me answered): leaving now aborts nothing.
-  await page.locator('[data-staff-user]').waitFor();
-}
-
-/** The API's answer for the signed-in page (the context's cookies). */
-async function apiGet(page, base, path) {
-  const res = await page.request.get(`${base}/api/v1/${path}`);
-  assert.equal(res.status(), 200, `GET ${path}: ${res.status()}`);
-  return res.json();
-}
-
-/** POST as the signed-in page, with its CSRF token; resolve {status, body}. */
-async function apiPost(page, base, path, data) {
-  const me = await apiGet(page, base, 'auth/me');
-  const res = await page.request.post(`${base}/api/v1/${path}`, {
-    headers: { 'X-CSRF-Token': me.csrf_token }, data,
-  });
-  return { status: res.status(), body: await res.json() };
 }
 
 /** The desk and the officials of the tests' own: a ward that decides H19-HT-10 itself. */
@@ -123,22 +61,19 @@ describe('dossier pages', { concurrency: 1 }, () => {
 
   before(async () => {
     server = await startServer({ args: ['--data', DATA] });
-    const db = ['--db', server.dbUrl, '--data', DATA];
-    await motcua(['seed', ...db]);
-    const out = await motcua(['dossier', 'demo', '--count', '30', ...db]);
+    await seed(server);
+    const out = await runDemo(server, { count: 30 });
     assert.match(out, /30 hồ sơ \(0 lỗi\)/);
     for (const m of out.matchAll(/^\s+(demo\.[a-z]+\.\d+)\s+[a-z_]+\s+(\S+)\s*$/gm)) officials[m[1]] = m[2];
     assert.ok(officials['demo.tiepnhan.1'] && officials['demo.chuyenvien.1'], `no demo officials in\n${out}`);
-    await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19',
-      '--name', 'Nguyễn Văn Quản', '--db', server.dbUrl], `${PW}\n`);
+    await addUser(server, { username: 'quantri', role: 'admin', agency: '000.00.00.H19', name: 'Nguyễn Văn Quản', password: PW });
     for (const [username, u] of Object.entries(STAFF)) {
-      await motcua(['user', 'add', '--username', username, '--role', u.role, '--agency', DESK,
-        '--name', u.name, '--db', server.dbUrl], `${PW}\n`);
+      await addUser(server, { username, role: u.role, agency: DESK, name: u.name, password: PW });
     }
-    const rows = (await motcua(['dossier', 'list', ...db])).trim().split('\n').map((l) => l.split('\t'));
+    const rows = await dossierRows(server);
     const row = rows.find((r) => r[1] === 'processing');
     assert.ok(row, `no processing dossier in\n${rows.join('\n')}`);
-    demo = JSON.parse(await motcua(['dossier', 'show', row[0], ...db]));
+    demo = await dossierShow(server, row[0]);
     assert.match(demo.lookup_key, /^[2-9A-HJKMNP-Z]{8}$/);
     browser = await launchBrowser();
   });
@@ -273,7 +208,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
     }
   });
   it('shows the work queue in the urgency order of the server, overdue in words', T, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await signIn(page, server.url, 'quantri', PW, '/staff/index.html');
@@ -335,7 +270,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
   });
 
   it('filters the queue to what is assigned to me and what is due soon', T, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await signIn(page, server.url, 'demo.chuyenvien.1', officials['demo.chuyenvien.1'],
@@ -363,7 +298,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
   });
 
   it('shows the work queue on a 375 px phone and in English', T, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, {
       allow, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
     });
@@ -391,7 +326,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
   });
   it('moves a dossier through its workflow from the dossier page, reloading after a conflict', { timeout: 150_000 }, async () => {
     // The dossier comes from the API here (the reception desk has its own test).
-    const allow = (url, status) => allow401(url, status) ||
+    const allow = (url, status) => allowAuth401(url, status) ||
       ([400, 409].includes(status) && /\/api\/v1\/dossiers\/[^/]+\/actions$/.test(url));
     const desk = await newPage(browser, { allow });
     const spec = await newPage(browser, { allow });
@@ -554,7 +489,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
   });
 
   it('prints Mẫu 04 on one A5 sheet after an apology given on the dossier page', { timeout: 150_000 }, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const desk = await newPage(browser, { allow });
     const spec = await newPage(browser, { allow });
     try {
@@ -696,7 +631,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
   });
 
   it('shows a dossier page on a 375 px phone and in English, and 404 for a dossier out of reach', T, async () => {
-    const allow = (url, status) => allow401(url, status) || (status === 404 && /\/api\/v1\/dossiers\/000\.00\.01\.H19-200101-0001$/.test(url));
+    const allow = (url, status) => allowAuth401(url, status) || (status === 404 && /\/api\/v1\/dossiers\/000\.00\.01\.H19-200101-0001$/.test(url));
     const { context, page, problems, assertClean } = await newPage(browser, {
       allow, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
     });
@@ -730,7 +665,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
   });
 
   it('receives a dossier at the desk and prints the A5 receipt with every field of Mẫu 01', { timeout: 150_000 }, async () => {
-    const allow = (url, status) => allow401(url, status) || (status === 400 && /\/api\/v1\/dossiers$/.test(url));
+    const allow = (url, status) => allowAuth401(url, status) || (status === 400 && /\/api\/v1\/dossiers$/.test(url));
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await signIn(page, server.url, 'tiepnhan', PW, '/staff/index.html');
@@ -858,7 +793,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
   });
 
   it('issues Mẫu 02 for an incomplete dossier and Mẫu 03 for a refusal, on a 375 px phone', { timeout: 150_000 }, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, {
       allow, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
     });
@@ -949,7 +884,7 @@ describe('dossier pages', { concurrency: 1 }, () => {
   });
 
   it('is linked from the home page and the staff workspace', T, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await page.goto(`${server.url}/`);

@@ -4,53 +4,13 @@
 // the CLI (`motcua agency add`, `motcua user add` with the password on stdin).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import {
   startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll,
 } from './lib/harness.mjs';
+import { addUser, allowAuth401, excuse, motcua, signIn } from './lib/setup.mjs';
 
 const T = { timeout: 60_000 };
 const PW = 'Mật-khẩu-trình-duyệt-2025';
-
-/** Run `motcua args...` with input on stdin; resolve stdout, reject on a non-zero exit. */
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 30_000);
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
-
-/** 401s the tests provoke on purpose (a wrong password, "am I signed in?"). */
-const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
-
-/**
- * Chromium also reports every HTTP error of a fetch on the console ("Failed
- * to load resource: ... status of 401"), which `allow` does not cover: drop
- * those lines for the responses the test provoked, keep every other one.
- */
-function excuse(problems, allow) {
-  for (let i = problems.length - 1; i >= 0; i -= 1) {
-    const m = /^console error: Failed to load resource: the server responded with a status of (\d+) .*\((\S+?):\d+\)$/.exec(problems[i]);
-    if (m && allow(m[2], Number(m[1]))) problems.splice(i, 1);
-  }
-}
-
-async function signIn(page, url, user, pw) {
-  await page.getByLabel('Tên đăng nhập').fill(user);
-  await page.getByLabel('Mật khẩu').fill(pw);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-}
 
 describe('staff sign-in', { concurrency: 1 }, () => {
   let server;
@@ -61,8 +21,8 @@ describe('staff sign-in', { concurrency: 1 }, () => {
     const db = ['--db', server.dbUrl];
     await motcua(['agency', 'add', '--code', '000.00.00.H19', '--name', 'UBND tỉnh Đồng Nai', '--kind', 'province', ...db]);
     await motcua(['agency', 'add', '--code', '000.00.01.H19', '--name', 'Sở Tư pháp', '--parent', '000.00.00.H19', '--kind', 'department', ...db]);
-    await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19', '--name', 'Nguyễn Văn Quản', ...db], `${PW}\n`);
-    await motcua(['user', 'add', '--username', 'tiepnhan', '--role', 'receiver', '--agency', '000.00.01.H19', '--name', 'Trần Thị Tiếp', ...db], `${PW}\n`);
+    await addUser(server, { username: 'quantri', role: 'admin', agency: '000.00.00.H19', name: 'Nguyễn Văn Quản', password: PW });
+    await addUser(server, { username: 'tiepnhan', role: 'receiver', agency: '000.00.01.H19', name: 'Trần Thị Tiếp', password: PW });
     browser = await launchBrowser();
   });
 
@@ -72,7 +32,7 @@ describe('staff sign-in', { concurrency: 1 }, () => {
   });
 
   it('signs in through the login page, refusing a wrong password first', T, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       const res = await page.goto(`${server.url}/staff/login.html`);
@@ -118,7 +78,7 @@ describe('staff sign-in', { concurrency: 1 }, () => {
 
   it('sends a signed-out visitor to the login page and back', T, async () => {
     // Leaving the page at once may abort its favicon request: not a defect.
-    const allow = (url, status) => allow401(url, status) || (status === 0 && url.endsWith('/favicon.svg'));
+    const allow = (url, status) => allowAuth401(url, status) || (status === 0 && url.endsWith('/favicon.svg'));
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await page.goto(`${server.url}/staff/admin/users.html`);
@@ -137,7 +97,7 @@ describe('staff sign-in', { concurrency: 1 }, () => {
   });
 
   it('never follows a login "next" to another site', T, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await page.goto(`${server.url}/staff/login.html?next=${encodeURIComponent('//evil.example/staff/')}`);
@@ -152,7 +112,7 @@ describe('staff sign-in', { concurrency: 1 }, () => {
 
   it('lets an admin create and disable an account and issue and revoke a token', T, async () => {
     // The first attempt sends a too short password on purpose.
-    const allow = (url, status) => allow401(url, status) || (status === 400 && url.endsWith('/api/v1/users'));
+    const allow = (url, status) => allowAuth401(url, status) || (status === 400 && url.endsWith('/api/v1/users'));
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await page.goto(`${server.url}/staff/login.html?next=/staff/admin/users.html`);
@@ -224,7 +184,7 @@ describe('staff sign-in', { concurrency: 1 }, () => {
   });
 
   it('shows a receiver no administration, and signs out', T, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await page.goto(`${server.url}/staff/login.html`);
@@ -246,7 +206,7 @@ describe('staff sign-in', { concurrency: 1 }, () => {
   });
 
   it('changes the password from the workspace', T, async () => {
-    const allow = (url, status) => allow401(url, status) || (status === 400 && url.endsWith('/api/v1/auth/password'));
+    const allow = (url, status) => allowAuth401(url, status) || (status === 400 && url.endsWith('/api/v1/auth/password'));
     const { context, page, problems, assertClean } = await newPage(browser, { allow });
     try {
       await page.goto(`${server.url}/staff/login.html`);
@@ -269,7 +229,7 @@ describe('staff sign-in', { concurrency: 1 }, () => {
   });
 
   it('works in English and on a 375 px phone', T, async () => {
-    const allow = allow401;
+    const allow = allowAuth401;
     const { context, page, problems, assertClean } = await newPage(browser, {
       allow, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true,
     });

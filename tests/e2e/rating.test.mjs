@@ -7,47 +7,14 @@
 // have their result from `motcua dossier list`.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll,
 } from './lib/harness.mjs';
+import { DATA, addUser, allowAuth401, demo, dossierRows, dossierShow, seed, signIn } from './lib/setup.mjs';
 
 const T = { timeout: 120_000 };
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../data');
 const PW = 'Mật-khẩu-trình-duyệt-2025';
 const COMMENT = 'Ý kiến riêng không được công khai 4711';
-
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 90_000);
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
-
-const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
-
-async function signIn(page, base, user, next) {
-  await page.goto(`${base}/staff/login.html?${new URLSearchParams({ next })}`);
-  await page.getByLabel('Tên đăng nhập').fill(user);
-  await page.getByLabel('Mật khẩu').fill(PW);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${base}${next}`);
-  await page.locator('[data-staff-user]').waitFor();
-}
 
 describe('satisfaction ratings', { concurrency: 1 }, () => {
   let server;
@@ -57,20 +24,16 @@ describe('satisfaction ratings', { concurrency: 1 }, () => {
 
   before(async () => {
     server = await startServer({ args: ['--data', DATA] });
-    const db = ['--db', server.dbUrl, '--data', DATA];
-    await motcua(['seed', ...db]);
+    await seed(server);
     // No demo ratings: this test rates two dossiers and counts on them.
-    await motcua(['dossier', 'demo', '--count', '40', '--days', '60', '--ratings', '0', ...db]);
-    await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19',
-      '--name', 'Nguyễn Văn Quản', '--db', server.dbUrl], `${PW}\n`);
-    const rows = (await motcua(['dossier', 'list', '--status', 'result_ready,returned', ...db]))
-      .trim().split('\n').map((l) => l.split('\t'));
+    await demo(server, { count: 40, days: 60, ratings: 0 });
+    await addUser(server, { username: 'quantri', role: 'admin', agency: '000.00.00.H19', name: 'Nguyễn Văn Quản', password: PW });
+    const rows = await dossierRows(server, ['--status', 'result_ready,returned']);
     assert.ok(rows.length >= 2, `two dossiers with a result in\n${rows.join('\n')}`);
-    online = JSON.parse(await motcua(['dossier', 'show', rows[0][0], ...db]));
-    slip = JSON.parse(await motcua(['dossier', 'show', rows[1][0], ...db]));
+    online = await dossierShow(server, rows[0][0]);
+    slip = await dossierShow(server, rows[1][0]);
     // A desk official of the slip dossier's receiving agency.
-    await motcua(['user', 'add', '--username', 'quaythu', '--role', 'receiver', '--agency', slip.agency.code,
-      '--name', 'Đỗ Thị Quầy', '--db', server.dbUrl], `${PW}\n`);
+    await addUser(server, { username: 'quaythu', role: 'receiver', agency: slip.agency.code, name: 'Đỗ Thị Quầy', password: PW });
     browser = await launchBrowser();
   });
 
@@ -127,9 +90,9 @@ describe('satisfaction ratings', { concurrency: 1 }, () => {
   });
 
   it('lets the desk enter a paper slip on the dossier page', T, async () => {
-    const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+    const { context, page, assertClean } = await newPage(browser, { allow: allowAuth401 });
     try {
-      await signIn(page, server.url, 'quaythu', `/staff/dossier.html?code=${encodeURIComponent(slip.code)}`);
+      await signIn(page, server.url, 'quaythu', PW, `/staff/dossier.html?code=${encodeURIComponent(slip.code)}`);
       const sec = page.locator('#dos-rating');
       await sec.getByRole('heading', { name: 'Nhập phiếu đánh giá' }).waitFor();
       assert.match(await sec.innerText(), /Chưa có đánh giá/);
@@ -157,9 +120,9 @@ describe('satisfaction ratings', { concurrency: 1 }, () => {
   });
 
   it('shows the month\'s satisfaction against 75 % on the dashboard', T, async () => {
-    const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+    const { context, page, assertClean } = await newPage(browser, { allow: allowAuth401 });
     try {
-      await signIn(page, server.url, 'quantri', '/staff/dashboard.html');
+      await signIn(page, server.url, 'quantri', PW, '/staff/dashboard.html');
       const card = page.locator('[data-indicator="satisfaction"]');
       await card.filter({ hasText: '2 lượt đánh giá' }).waitFor();
       const text = await card.innerText();

@@ -7,46 +7,18 @@
 // `motcua dossier demo`.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   startServer, launchBrowser, newPage, checkA11y, hasHorizontalScroll,
 } from './lib/harness.mjs';
+import {
+  DATA, addUser, allowAuth401, demo, dossierRows, dossierShow, seed, signIn, vnMonth,
+} from './lib/setup.mjs';
 
 const T = { timeout: 120_000 };
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../data');
 const PW = 'Mật-khẩu-trình-duyệt-2025';
 
-function motcua(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.MOTCUA_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`motcua ${args.join(' ')}: timeout`)); }, 90_000);
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`motcua ${args.join(' ')} exited ${code}\n${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
-
-const allow401 = (url, status) => status === 401 && /\/api\/v1\/auth\/(?:login|me)$/.test(url);
-
-async function signIn(page, base, next) {
-  await page.goto(`${base}/staff/login.html?${new URLSearchParams({ next })}`);
-  await page.getByLabel('Tên đăng nhập').fill('quantri');
-  await page.getByLabel('Mật khẩu').fill(PW);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${base}${next}`);
-  await page.locator('[data-staff-user]').waitFor();
-}
+/** dd/mm/yyyy, as the pages write a date. */
+const vn = (iso) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 describe('report pages', { concurrency: 1 }, () => {
   let server;
@@ -55,14 +27,11 @@ describe('report pages', { concurrency: 1 }, () => {
 
   before(async () => {
     server = await startServer({ args: ['--data', DATA] });
-    const db = ['--db', server.dbUrl, '--data', DATA];
-    await motcua(['seed', ...db]);
-    await motcua(['dossier', 'demo', '--count', '40', '--days', '60', ...db]);
-    await motcua(['user', 'add', '--username', 'quantri', '--role', 'admin', '--agency', '000.00.00.H19',
-      '--name', 'Nguyễn Văn Quản', '--db', server.dbUrl], `${PW}\n`);
-    const rows = (await motcua(['dossier', 'list', ...db])).trim().split('\n').map((l) => l.split('\t'));
-    for (const r of rows.slice(0, 5)) {
-      const d = JSON.parse(await motcua(['dossier', 'show', r[0], ...db]));
+    await seed(server);
+    await demo(server, { count: 40, days: 60 });
+    await addUser(server, { username: 'quantri', role: 'admin', agency: '000.00.00.H19', name: 'Nguyễn Văn Quản', password: PW });
+    for (const r of (await dossierRows(server)).slice(0, 5)) {
+      const d = await dossierShow(server, r[0]);
       applicants.push(d.applicant.name, d.applicant.phone, d.applicant.id_number, d.code);
     }
     applicants = applicants.filter(Boolean);
@@ -75,19 +44,19 @@ describe('report pages', { concurrency: 1 }, () => {
   });
 
   it('shows the report, drills down to the dossiers and offers the exports', T, async () => {
-    const { context, page, assertClean } = await newPage(browser, { allow: allow401 });
+    const { context, page, assertClean } = await newPage(browser, { allow: allowAuth401 });
     try {
-      await signIn(page, server.url, '/staff/reports.html');
+      await signIn(page, server.url, 'quantri', PW, '/staff/reports.html');
       assert.match(await page.title(), /Báo cáo, thống kê — motcua/);
-      // Two months back to now: the demo's dossiers are there.
+      // Two months back to now: the demo's dossiers are there. The page
+      // loaded this month's report on its own; the figures read below must
+      // be the range's, so wait until the page shows the range (a slower
+      // answer to the first query must not be taken for it).
       await page.getByLabel('Kỳ báo cáo').selectOption('range');
-      const now = new Date();
-      const from = new Date(now.getFullYear(), now.getMonth() - 2, 1);
-      const pad = (n) => String(n).padStart(2, '0');
-      await page.getByLabel('Từ ngày').fill(`${from.getFullYear()}-${pad(from.getMonth() + 1)}-01`);
+      const from = vnMonth(-2).first;
+      await page.getByLabel('Từ ngày').fill(from);
       await page.getByRole('button', { name: 'Xem báo cáo' }).click();
-      const total = page.locator('#rpt-foot tr');
-      await total.waitFor();
+      await page.locator('#rpt-period').filter({ hasText: `Từ ${vn(from)} ` }).waitFor();
       await page.locator('#rpt-head').getByText('Số hồ sơ nhận giải quyết').waitFor();
       await page.locator('#rpt-head').getByText('Kỳ trước chuyển sang').waitFor();
       const toHandle = page.locator('#rpt-foot button[data-col="to_handle"]');
@@ -118,11 +87,11 @@ describe('report pages', { concurrency: 1 }, () => {
       assert.equal((await xlsx.body()).subarray(0, 2).toString(), 'PK');
       // A finished month can be published by the administrator.
       await page.getByLabel('Kỳ báo cáo').selectOption('month');
-      const last = new Date(now.getFullYear(), now.getMonth() - 1, 1);
-      await page.getByLabel('Từ ngày').fill(`${last.getFullYear()}-${pad(last.getMonth() + 1)}-01`);
-      const end = new Date(now.getFullYear(), now.getMonth(), 0);
-      await page.getByLabel('Đến ngày').fill(`${end.getFullYear()}-${pad(end.getMonth() + 1)}-${pad(end.getDate())}`);
+      const last = vnMonth(-1);
+      await page.getByLabel('Từ ngày').fill(last.first);
+      await page.getByLabel('Đến ngày').fill(last.last);
       await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+      await page.locator('#rpt-period').filter({ hasText: `Từ ${vn(last.first)} đến ${vn(last.last)} ` }).waitFor();
       await page.getByRole('button', { name: 'Chốt số liệu kỳ này' }).click();
       await page.locator('#rpt-published').filter({ hasText: 'đã được chốt' }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Chốt số liệu kỳ này' }).isHidden(), true);
@@ -134,9 +103,9 @@ describe('report pages', { concurrency: 1 }, () => {
   });
 
   it('shows the dashboard with targets, charts and overdue dossiers, on a phone and in print', T, async () => {
-    const { context, page, assertClean } = await newPage(browser, { allow: allow401, viewport: { width: 375, height: 740 } });
+    const { context, page, assertClean } = await newPage(browser, { allow: allowAuth401, viewport: { width: 375, height: 740 } });
     try {
-      await signIn(page, server.url, '/staff/dashboard.html');
+      await signIn(page, server.url, 'quantri', PW, '/staff/dashboard.html');
       const cards = page.locator('#dash-cards .dash-card');
       await cards.first().waitFor();
       assert.equal(await cards.count(), 4);
@@ -190,6 +159,8 @@ describe('report pages', { concurrency: 1 }, () => {
       for (const secret of applicants) assert.ok(!body.includes(secret), `the page shows ${secret}`);
       await page.getByLabel('Kỳ', { exact: true }).selectOption('week');
       await page.getByRole('button', { name: 'Xem', exact: true }).click();
+      // The week's answer is on the page (its links say so), not the month's.
+      await page.locator('#stat-csv[href*="kind=week"]').waitFor({ state: 'attached' });
       await page.locator('#stat-period').filter({ hasText: /Từ/ }).waitFor();
       const csv = await page.request.get(`${server.url}${await page.locator('#stat-csv').getAttribute('href')}`);
       assert.equal(csv.status(), 200);

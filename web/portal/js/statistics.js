@@ -35,17 +35,23 @@ extend({
 const $ = (id) => document.getElementById(id);
 const vnDate = (s) => `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}`;
 
+// The latest load: a slower answer to an earlier query never replaces a newer one.
+let loadSeq = 0;
+
 async function load(q) {
+  const seq = ++loadSeq;
   $('stat-error').hidden = true;
   let res;
   try {
     res = await api(`public/statistics?${q}`);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
+    if (seq !== loadSeq) return;
     $('stat-error').textContent = err.problem.detail;
     $('stat-error').hidden = false;
     return;
   }
+  if (seq !== loadSeq) return;
   const cols = res.columns;
   $('stat-head').replaceChildren(h('tr', {}, h('th', { scope: 'col' }, t('stat.agency')),
     ...cols.map((c) => h('th', { scope: 'col' }, c.label)), h('th', { scope: 'col' }, t('stat.rate')),

@@ -82,7 +82,11 @@ function presetRange(kind, d) {
   return [iso(new Date(y, span[0], 1)), iso(new Date(y, span[1] + 1, 0))];
 }
 
-let state = { query: null, report: null, labels: {} };
+// query: the form's current query; report and shown: the report on the page
+// and the query it answers (what a number drills into); seq and drillSeq:
+// the latest load and drill, so a slower answer to an earlier request never
+// replaces a newer one.
+let state = { query: null, report: null, shown: null, labels: {}, seq: 0, drillSeq: 0 };
 
 function cellText(row, col) {
   const v = row[col];
@@ -129,6 +133,8 @@ function renderRow(row, i, diffs) {
 
 async function load() {
   const q = state.query;
+  const seq = ++state.seq;
+  state.drillSeq += 1;
   $('rpt-error').hidden = true;
   $('rpt-drill').hidden = true;
   let rep;
@@ -136,11 +142,14 @@ async function load() {
     rep = await api(`reports/resolution?${q}`);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
+    if (seq !== state.seq) return;
     $('rpt-error').textContent = err.problem.detail;
     $('rpt-error').hidden = false;
     return;
   }
+  if (seq !== state.seq) return; // the form asked for another period meanwhile
   state.report = rep;
+  state.shown = q;
   state.labels = Object.fromEntries(rep.columns.map((c) => [c.name, c.label]));
   renderHead(rep);
   const diffs = new Map((rep.live_differences || []).map((d) => [`${d.key}|${d.column}`, d]));
@@ -169,18 +178,21 @@ async function drill(row, col, focus) {
   const body = $('rpt-drill-body');
   const paging = $('rpt-drill-paging');
   const rep = state.report;
+  const query = state.shown;
+  const seq = ++state.drillSeq;
   let cursor = null;
   let count = 0;
   body.replaceChildren();
   sec.hidden = false;
   const title = $('rpt-drill-title');
   async function page() {
-    const p = new URLSearchParams(state.query);
+    const p = new URLSearchParams(query);
     p.set('row', row.key);
     p.set('column', col);
     p.set('limit', '50');
     if (cursor) p.set('cursor', cursor);
     const res = await api(`reports/resolution/dossiers?${p}`);
+    if (seq !== state.drillSeq) return; // another number, or another report, was chosen meanwhile
     for (const d of res.items) {
       body.append(h('tr', {},
         h('td', {}, h('a', { href: `/staff/dossier.html?code=${encodeURIComponent(d.code)}` }, d.code)),
@@ -194,7 +206,7 @@ async function drill(row, col, focus) {
     paging.replaceChildren(cursor ? h('button', { type: 'button', class: 'btn btn--secondary', onclick: () => page() }, t('rpt.more')) : '');
   }
   await page();
-  if (focus) title.focus();
+  if (focus && seq === state.drillSeq) title.focus();
 }
 
 async function publish() {
