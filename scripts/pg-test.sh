@@ -253,6 +253,34 @@ cmd_drop() {
 		die "dropdb $name failed"
 }
 
+# wal_trim DATA: in a cleanly stopped cluster, remove the WAL segments
+# before the shutdown checkpoint's (obsolete) and the recycled ones after
+# the next (renamed old segments kept for reuse: after a bulk load up to
+# max_wal_size of them, as much as the tables themselves).  The server
+# needs only the checkpoint's own segment to start, and creates new ones
+# as it writes.  Anything else in pg_wal is left alone.
+wal_trim() {
+	local data=$1 ctl redo size tli log seg next f b
+	ctl=$(LC_ALL=C "$bindir/pg_controldata" "$data" 2>/dev/null) || return 0
+	printf '%s\n' "$ctl" | grep -q '^Database cluster state: *shut down$' || return 0
+	redo=$(printf '%s\n' "$ctl" |
+		sed -n "s/^Latest checkpoint's REDO WAL file: *\([0-9A-F]\{24\}\)$/\1/p")
+	size=$(printf '%s\n' "$ctl" | sed -n 's/^Bytes per WAL segment: *\([0-9][0-9]*\)$/\1/p')
+	[ -n "$redo" ] && [ -n "$size" ] || return 0
+	# The checkpoint record may end in the segment after its REDO one.
+	tli=${redo:0:8} log=$((16#${redo:8:8})) seg=$((16#${redo:16:8}))
+	seg=$((seg + 1))
+	if [ "$seg" -ge $((0x100000000 / size)) ]; then
+		seg=0 log=$((log + 1))
+	fi
+	next=$(printf '%s%08X%08X' "$tli" "$log" "$seg")
+	for f in "$data"/pg_wal/*; do
+		b=${f##*/}
+		[[ $b =~ ^[0-9A-F]{24}$ ]] || continue
+		[ "$b" = "$redo" ] || [ "$b" = "$next" ] || rm -f "$f"
+	done
+}
+
 # A clean (fast) shutdown checkpoints everything, so the copy is a complete
 # cluster that `start DIR FROM` can run again; the cluster comes back on
 # the same socket and port.  DEST is written as DEST.part and renamed, so
@@ -266,16 +294,19 @@ cmd_save() {
 	running || die "the cluster in $dir is not running"
 	as_owner "$bindir/pg_ctl" -D "$PGTEST_DATA" -m fast -w -t 60 -s stop ||
 		die "pg_ctl stop failed in $PGTEST_DATA"
+	wal_trim "$PGTEST_DATA"
 	rm -rf "$dest.part"
-	mkdir -p "$(dirname "$dest")"
-	if ! cp -a --reflink=auto "$PGTEST_DATA" "$dest.part"; then
+	if mkdir -p "$(dirname "$dest")" &&
+		cp -a --reflink=auto "$PGTEST_DATA" "$dest.part"; then
+		rm -f "$dest.part/postmaster.opts"
+		mv "$dest.part" "$dest"
+	else
 		rm -rf "$dest.part"
-		die "cannot copy $PGTEST_DATA to $dest"
 	fi
-	rm -f "$dest.part/postmaster.opts"
-	mv "$dest.part" "$dest"
+	# Running again whether the copy worked or not.
 	log=$PGTEST_REAL/postgres.log
 	server_up "$PGTEST_DATA" "$log" "$PGHOST" "$PGPORT"
+	[ -d "$dest" ] || die "cannot copy $PGTEST_DATA to $dest (the cluster runs again)"
 	say "cluster in $dir saved to $dest and running again"
 }
 
