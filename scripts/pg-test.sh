@@ -166,11 +166,16 @@ cmd_start() {
 		# lines appended below win over the copy's own).  cp -a keeps the
 		# owner and the 0700 the server insists on.
 		say "copying $from to $data"
-		cp -a --reflink=auto "$from" "$data" || die "cannot copy $from"
+		if ! cp -a --reflink=auto "$from" "$data"; then
+			start_undo "$dir" "$real"
+			die "cannot copy $from"
+		fi
 		# Only a cleanly stopped cluster is a consistent set of files.
-		LC_ALL=C "$bindir/pg_controldata" "$data" 2>/dev/null |
-			grep -q '^Database cluster state: *shut down$' ||
+		if ! LC_ALL=C "$bindir/pg_controldata" "$data" 2>/dev/null |
+			grep -q '^Database cluster state: *shut down$'; then
+			start_undo "$dir" "$real"
 			die "$from is not a cleanly stopped cluster"
+		fi
 		rm -f "$data/postmaster.opts"
 	else
 		say "initdb in $data"
@@ -202,6 +207,16 @@ PGTEST_REAL=$real
 EOF
 	server_up "$data" "$log" "$sock" "$port"
 	say "cluster ready in $dir (socket $sock, port $port)"
+}
+
+# start_undo DIR REAL: what a `start` that failed before writing DIR/env
+# made (`stop` finds nothing to go by without DIR/env).
+start_undo() {
+	rm -rf "$2/data"
+	case "$2" in
+	/tmp/motcua-pg.*) rm -rf "$2" ;;
+	esac
+	rm -rf "$1"
 }
 
 # server_up DATA LOG SOCK PORT: start the postmaster and wait until it
