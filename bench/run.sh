@@ -158,7 +158,7 @@ port_free() { # 0 when nothing listens on 127.0.0.1:PORT
 # (BENCH_PATHS=FILE in the environment makes every request a random line).
 nwrk=0
 run_wrk() {
-	local url=$1 d=$2 out line
+	local url=$1 d=$2 out line kvp
 	nwrk=$((nwrk + 1))
 	out=$tmp/wrk.$nwrk.log
 	# Generous slack: under a load average of 40 a 1 s warm-up of wrk with
@@ -169,13 +169,20 @@ run_wrk() {
 		die "wrk failed on $url"
 	fi
 	line=$(grep '^BENCH ' "$out") || die "wrk printed no BENCH line for $url"
-	W_rps=$(kv rps "$line")
-	W_p50=$(kv p50_us "$line")
-	W_p99=$(kv p99_us "$line")
-	W_err=$(kv errors "$line")
-	W_non2xx=$(kv non2xx "$line")
-	W_req=$(kv requests "$line")
-	W_dur=$(kv duration_us "$line")
+	# Parsed in the shell: seven kv pipelines were 21 processes per wrk
+	# run, about a second of every measurement's wall time at load 20.
+	W_rps="" W_p50="" W_p99="" W_err="" W_non2xx="" W_req="" W_dur=""
+	for kvp in $line; do
+		case "$kvp" in
+		rps=*) W_rps=${kvp#*=} ;;
+		p50_us=*) W_p50=${kvp#*=} ;;
+		p99_us=*) W_p99=${kvp#*=} ;;
+		errors=*) W_err=${kvp#*=} ;;
+		non2xx=*) W_non2xx=${kvp#*=} ;;
+		requests=*) W_req=${kvp#*=} ;;
+		duration_us=*) W_dur=${kvp#*=} ;;
+		esac
+	done
 }
 
 rss_reset() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || rss_since_start=1; }
@@ -352,10 +359,23 @@ need_pg() { # 0 when a throw-away cluster is up and pg_url is set
 		return 1
 	fi
 	pg_dir=$tmp/pg
-	timeout 120 "$root/scripts/pg-test.sh" start "$pg_dir" 2>"$tmp/pg.log" ||
-		{ cat "$tmp/pg.log" >&2; die "pg-test.sh start failed"; }
+	pg_cache_restore
+	if [ -z "$pg_cached" ]; then
+		timeout 120 "$root/scripts/pg-test.sh" start "$pg_dir" 2>"$tmp/pg.log" ||
+			{ cat "$tmp/pg.log" >&2; die "pg-test.sh start failed"; }
+	fi
 	pg_url=$("$root/scripts/pg-test.sh" url "$pg_dir" motcua_bench 2>>"$tmp/pg.log")
 	pg_state=up
+}
+
+# pg_db_url NAME: the URL of database NAME in the run's cluster (as it is;
+# pg-test.sh's `url` would create it afresh).
+pg_db_url() {
+	(
+		# shellcheck disable=SC1091 # written by pg-test.sh start
+		. "$pg_dir/env"
+		printf 'postgresql:///%s?host=%s&port=%s&user=postgres\n' "$1" "$PGHOST" "$PGPORT"
+	)
 }
 
 pg_pid="" pg_port=""
@@ -491,18 +511,27 @@ note() { printf '%s\n' "$*" >>"$notes"; }
 # need_nginx, ...), measures the ceiling right before itself, and calls row.
 
 # static PATH against nginx serving the same bytes (goal ≥ 0.9 × nginx).
+# motcua expands a page's includes when it reads it (src/http/include.c),
+# so for a page nginx serves the expanded bytes motcua answered, saved once.
 bench_static() {
-	local path=$1 m n
+	local path=$1 npath=$1 m n
 	need_sqlite
 	need_nginx
 	m=$(http_probe "$sq_port" "$path")
-	n=$(http_probe "$ng_port" "$path")
+	case "$path" in
+	*.html)
+		npath=/_size/page$(printf '%s' "$path" | tr '/' '_')
+		tail -c "$(echo "$m" | cut -d' ' -f2)" "$tmp/probe.out" >"$tmp/sizes/${npath#/_size/}"
+		chmod 0644 "$tmp/sizes/${npath#/_size/}"
+		;;
+	esac
+	n=$(http_probe "$ng_port" "$npath")
 	[ "${m%% *}" = 200 ] || die "motcua $path answered ${m%% *}"
 	[ "${n%% *}" = 200 ] || die "nginx $path answered ${n%% *}"
 	[ "$(echo "$m" | cut -d' ' -f2)" = "$(echo "$n" | cut -d' ' -f2)" ] ||
 		die "motcua and nginx bodies differ in size for $path ($m / $n)"
 	note "$path: body $(echo "$m" | cut -d' ' -f2) B; response headers motcua $(echo "$m" | cut -d' ' -f3) B, nginx $(echo "$n" | cut -d' ' -f3) B"
-	versus "http://127.0.0.1:$ng_port$path" "$ng_pid $(children "$ng_pid")" "$sq_pid" \
+	versus "http://127.0.0.1:$ng_port$npath" "$ng_pid $(children "$ng_pid")" "$sq_pid" \
 		"http://127.0.0.1:$sq_port$path"
 	cpu_row "static $path"
 	row "static $path" "$W_rps" "$W_p50" "$W_p99" "$W_rss" "nginx, same file" "$C_rps" 0.9 ""
@@ -656,8 +685,8 @@ old_years=10
 # again; the stale files of the same size are removed.  The
 # MID and BIG databases are served in place (the scenarios only read them,
 # apart from one API token per run); the SMALL one, which the reception
-# scenario writes to, is copied into the run's temp dir.  PostgreSQL
-# databases live in the run's throw-away cluster and are generated each run.
+# scenario writes to, is copied into the run's temp dir.  The PostgreSQL
+# MID database is kept as a whole stopped cluster (see pg_cache_restore).
 cache_dir=${BENCH_CACHE:-$root/build/bench-cache}
 [ "$cache_dir" = off ] && cache_dir=""
 data_key=$({
@@ -666,6 +695,102 @@ data_key=$({
 	cat "$root"/sql/sqlite/*.sql
 	find "$root/data" -type f | LC_ALL=C sort | xargs cat
 } | sha256sum | cut -c1-16)
+
+# The PostgreSQL MID database (lookup_pg, report_plans; healthz_pg and the
+# insert ceiling use their own databases in the same cluster) is kept as the
+# data directory of the run's throw-away cluster, stopped cleanly right
+# after generation (`scripts/pg-test.sh save`): $cache_dir/pg-N-KEY.pgdata
+# with .codes, .out and .done beside it like the SQLite files.  The key is
+# the SQLite one's with sql/pg/*.sql instead of sql/sqlite, plus the server's
+# major version (a data directory is only good for it) and
+# scripts/pg-test.sh (the initdb and settings the cluster was made with).
+# A run starts its cluster on a copy of that directory (`pg-test.sh start
+# DIR FROM`: a file copy, no COPY and no index build), so what the run
+# writes (an API token, healthz's and the ceiling's databases) never
+# reaches the cache.  An entry is used only when its files are all there,
+# the copy starts as a cleanly stopped cluster and its database holds the
+# first and last code of the cached codes file; otherwise it is removed and
+# the database generated again.  BENCH_CACHE=off: generated every run.
+pg_cname="" pg_centry="" pg_cached=""
+pg_cache_wanted() { # the MID PostgreSQL database is needed and may be cached
+	[ -n "$cache_dir" ] && command -v psql >/dev/null 2>&1 &&
+		{ scenario_wants lookup_pg || scenario_wants report_plans; }
+}
+pg_data_key() {
+	{
+		echo "bench-data pg cache v1 $(date -u +%Y-%m) from=$recent_from old_years=$old_years"
+		echo "postgresql $("$root/scripts/pg-test.sh" version)"
+		grep -h '^#define BENCH_DATA_FORMAT ' "$root/src/dossier/bench.c"
+		cat "$root"/sql/pg/*.sql "$root/scripts/pg-test.sh"
+		find "$root/data" -type f | LC_ALL=C sort | xargs cat
+	} | sha256sum | cut -c1-16
+}
+# pg_cache_restore: when a usable entry exists, start the run's cluster on a
+# copy of it and set pg_cached to its size; a bad entry goes.
+pg_cache_restore() {
+	local t0 why=""
+	pg_cache_wanted || return 0
+	pg_cname=pg-$n_mid-$(pg_data_key)
+	pg_centry=$cache_dir/$pg_cname
+	[ -e "$pg_centry.done" ] || [ -e "$pg_centry.pgdata" ] || return 0
+	t0=$SECONDS
+	if [ ! -s "$pg_centry.done" ] || [ ! -s "$pg_centry.out" ] || [ ! -s "$pg_centry.codes" ] ||
+		[ ! -f "$pg_centry.pgdata/PG_VERSION" ]; then
+		why="files missing"
+	elif [ "$(wc -l <"$pg_centry.codes")" != "$n_mid" ]; then
+		why="the codes file does not have $n_mid lines"
+	elif ! timeout 600 "$root/scripts/pg-test.sh" start "$pg_dir" "$pg_centry.pgdata" \
+		2>"$tmp/pg.log"; then
+		why="the cluster did not start: $(grep -v '^pg-test: copying' "$tmp/pg.log" | tail -1)"
+	elif ! pg_cache_check; then
+		why="bench_$n_mid does not hold the cached codes"
+	fi
+	if [ -n "$why" ]; then
+		say "cache entry $pg_cname unusable ($why): removed, generating again"
+		"$root/scripts/pg-test.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+		rm -rf "$pg_centry".*
+		return 0
+	fi
+	pg_cached=$n_mid
+	say "PostgreSQL $(fmt_n "$n_mid") database: cluster started on a copy of the cache in" \
+		"$((SECONDS - t0)) s ($(du -sh "$pg_centry.pgdata" 2>/dev/null | cut -f1))"
+}
+# pg_cache_check: the first and the last cached code are in the database.
+pg_cache_check() {
+	local first last got
+	first=$(head -1 "$pg_centry.codes" | cut -f1)
+	last=$(tail -1 "$pg_centry.codes" | cut -f1)
+	case "$first$last" in '' | *[!A-Za-z0-9.-]*) return 1 ;; esac
+	got=$(timeout 60 psql "$(pg_db_url "bench_$n_mid")" -X -q -A -t \
+		-c "SELECT count(*) FROM dossiers WHERE code IN ('$first', '$last')" 2>>"$tmp/pg.log") ||
+		return 1
+	[ "$got" = 2 ] || { [ "$first" = "$last" ] && [ "$got" = 1 ]; }
+}
+# pg_cache_save CODES OUT: the freshly generated cluster into the cache (it
+# stops for the copy and runs again).  A failure costs the cache, not the run.
+pg_cache_save() {
+	local t0=$SECONDS
+	if [ -n "$pg_pid" ]; then
+		say "PostgreSQL database not cached: a server already uses the cluster"
+		return 0
+	fi
+	mkdir -p "$cache_dir"
+	if ! timeout 900 "$root/scripts/pg-test.sh" save "$pg_dir" "$pg_centry.pgdata" \
+		2>>"$tmp/pg.log"; then
+		tail -3 "$tmp/pg.log" >&2
+		"$root/scripts/pg-test.sh" url "$pg_dir" motcua_probe >/dev/null 2>&1 ||
+			die "the PostgreSQL cluster is down after a failed save"
+		"$root/scripts/pg-test.sh" drop "$pg_dir" motcua_probe >/dev/null 2>&1 || true
+		say "warning: the PostgreSQL database could not be cached"
+		rm -rf "$pg_centry".*
+		return 0
+	fi
+	cp "$1" "$pg_centry.codes"
+	cp "$2" "$pg_centry.out"
+	date -u '+%Y-%m-%d %H:%M UTC' >"$pg_centry.done"
+	say "PostgreSQL $(fmt_n "$n_mid") database cached in $((SECONDS - t0)) s" \
+		"($(du -sh "$pg_centry.pgdata" 2>/dev/null | cut -f1))"
+}
 
 # gen_data KIND N: generate (or take from the cache) the database; no table
 # output, so two of these may run at once (prepare_data).  Leaves
@@ -703,7 +828,21 @@ gen_data() {
 		url=sqlite:$cdb
 	elif [ "$kind" = sqlite ]; then
 		url=sqlite:$tmp/$name.db
+	elif [ "$pg_cached" = "$n" ]; then
+		# need_pg started the cluster on a copy of the cache entry.
+		{
+			echo "cached $(cat "$pg_centry.done")"
+			cat "$pg_centry.out"
+		} >"$out"
+		cp "$pg_centry.codes" "$codes"
+		pg_db_url "bench_$n" >"$tmp/$name.url"
+		touch "$tmp/$name.done"
+		return 0
 	else
+		if [ "$n" = "$n_mid" ] && [ -n "$pg_cname" ]; then
+			cname=$pg_cname
+			rm -rf "$cache_dir/pg-$n"-*
+		fi
 		url=$("$root/scripts/pg-test.sh" url "$pg_dir" "bench_$n" 2>>"$tmp/pg.log")
 	fi
 	: >"$out"
@@ -715,7 +854,9 @@ gen_data() {
 	else
 		bench_gen "$url" "$codes" "$out" "$err" --dossiers "$n" --from "$recent_from"
 	fi
-	if [ -n "$cname" ]; then
+	if [ -n "$cname" ] && [ "$kind" = pg ]; then
+		pg_cache_save "$codes" "$out"
+	elif [ -n "$cname" ]; then
 		cp "$codes" "$cache_dir/$cname.codes"
 		cp "$out" "$cache_dir/$cname.out"
 		date -u '+%Y-%m-%d %H:%M UTC' >"$cache_dir/$cname.done"
@@ -756,28 +897,32 @@ scenario_wants() { # SCENARIO: selected in this run?
 	[ -z "$only" ] || printf '%s\n' "$1" | grep -Eq -- "$only"
 }
 prepare_data() {
-	local a="" b="" pa="" pb="" s
+	local a="" b="" pa="" pb="" s pg=""
 	for s in lookup_scale report_month; do scenario_wants "$s" && a="sqlite:$n_big" && b="$b sqlite:$n_small"; done
 	scenario_wants report_plans && a="sqlite:$n_big"
 	scenario_wants reception && b="$b sqlite:$n_small"
 	if scenario_wants reception_pg && need_pg; then b="$b pg:$n_mid"; fi
 	for s in lookup_sqlite work_queue; do scenario_wants "$s" && b="$b sqlite:$n_mid"; done
-	for s in lookup_pg report_plans; do
-		if scenario_wants "$s" && need_pg; then b="$b pg:$n_mid"; fi
-	done
+	for s in lookup_pg report_plans; do scenario_wants "$s" && pg=1; done
 	# Once each, and never in both lanes (BENCH_BIG may equal BENCH_MID).
 	b=$(printf '%s\n' $b | awk -v a="$a" '$0 != a && !seen[$0]++' | tr '\n' ' ')
-	[ -n "$a$b" ] || return 0
-	say "preparing data: [$a] [$b] (cache: ${cache_dir:-off})"
+	[ -n "$a$b$pg" ] || return 0
 	data_started=$(date -u +%s)
-	(for s in $a; do gen_data "${s%%:*}" "${s#*:}"; done) &
-	pa=$!
+	# The big database first: the PostgreSQL cluster's start (initdb, or a
+	# copy of the cached cluster) runs beside it instead of before it.
+	if [ -n "$a" ]; then
+		(for s in $a; do gen_data "${s%%:*}" "${s#*:}"; done) &
+		pa=$!
+		pids="$pids $pa"
+	fi
+	if [ -n "$pg" ] && need_pg; then b="$b pg:$n_mid"; fi
+	say "preparing data: [$a] [$b] (cache: ${cache_dir:-off})"
 	(for s in $b; do gen_data "${s%%:*}" "${s#*:}"; done) &
 	pb=$!
-	pids="$pids $pa $pb"
-	wait "$pa" || die "preparing the big database failed"
+	pids="$pids $pb"
+	if [ -n "$pa" ]; then wait "$pa" || die "preparing the big database failed"; fi
 	wait "$pb" || die "preparing the databases failed"
-	pids=$(printf '%s\n' $pids | grep -vx -e "$pa" -e "$pb" | tr '\n' ' ' || true)
+	pids=$(printf '%s\n' $pids | grep -vx -e "${pa:-$pb}" -e "$pb" | tr '\n' ' ' || true)
 	data_seconds=$(($(date -u +%s) - data_started))
 	say "data ready in ${data_seconds} s"
 }
@@ -872,15 +1017,39 @@ http_probe_h() {
 
 # mean_body PORT PATHS_FILE: mean body size over 20 random paths (answers
 # differ a little: status labels, timeline length); dies unless all are 200.
+# One shell makes the 20 requests and one awk reads them: a probe of its own
+# each (http_probe_h, eight processes) took 16 s per lookup scenario at load 20.
 mean_body() {
-	local port=$1 f=$2 p m total=0 k=0
-	for p in $(shuf -n 20 "$f"); do
-		m=$(http_probe_h "$port" "$p")
-		[ "${m%% *}" = 200 ] || die "motcua $p answered ${m%% *}"
-		total=$((total + $(echo "$m" | cut -d' ' -f2)))
-		k=$((k + 1))
-	done
-	echo $((total / k))
+	local port=$1 d=$tmp/mean r
+	rm -rf "$d"
+	mkdir -p "$d"
+	shuf -n 20 "$2" >"$d/paths"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	timeout 120 bash -c 'i=0
+		while read -r p; do
+			i=$((i + 1))
+			exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
+			printf "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" "$p" >&3
+			cat <&3 >"$1/r.$i"
+			exec 3<&-
+		done <"$1/paths"' "$port" "$d" || die "mean_body: requests to port $port failed"
+	# Body bytes = file bytes - header bytes (up to the empty line), as http_probe_h.
+	r=$({
+		stat -c 'SIZE %n %s' "$d"/r.*
+		awk 'FNR == 1 { print "STATUS", FILENAME, $2; h = 0; inh = 1 }
+			inh { h += length($0) + 1; if ($0 == "\r") { inh = 0; print "HDR", FILENAME, h } }' "$d"/r.*
+	} | awk '$1 == "SIZE" { size[$2] = $3 } $1 == "HDR" { hdr[$2] = $3 } $1 == "STATUS" { st[$2] = $3 }
+		END { for (f in size) { if (st[f] != 200) { print "BAD", f, st[f]; exit } t += size[f] - hdr[f]; k++ }
+			if (k) printf "%d\n", t / k }')
+	case "$r" in
+	BAD*)
+		# shellcheck disable=SC2086 # "BAD FILE STATUS" into words
+		set -- $r
+		die "motcua $(sed -n "${2##*r.}p" "$d/paths") answered ${3:-nothing}"
+		;;
+	'') die "mean_body: no answers" ;;
+	esac
+	echo "$r"
 }
 
 # lookup_vs_nginx NAME KIND N MIN_RATIO MAX_P99_US [FLAGS...]: public lookups

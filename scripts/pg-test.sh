@@ -2,9 +2,14 @@
 # A throw-away PostgreSQL cluster for the API tests.
 #
 #   scripts/pg-test.sh start DIR       initdb + start a cluster for DIR; writes DIR/env
+#   scripts/pg-test.sh start DIR FROM  the same on a copy of FROM, a data directory
+#                                      `save` wrote (no initdb)
 #   scripts/pg-test.sh url DIR NAME    (re)create database NAME; print its libpq URL
 #   scripts/pg-test.sh drop DIR NAME   drop database NAME if it exists
+#   scripts/pg-test.sh save DIR DEST   stop the cluster cleanly, copy its data
+#                                      directory to DEST (must not exist), start it again
 #   scripts/pg-test.sh stop DIR        stop the cluster (fast) and remove DIR
+#   scripts/pg-test.sh version         the major version of the server binaries
 #
 # The cluster listens only on a Unix socket (listen_addresses=''), trusts
 # local connections, keeps fsync on and uses little memory.  It never
@@ -32,10 +37,12 @@ die() {
 
 usage() {
 	cat >&2 <<'EOF'
-usage: scripts/pg-test.sh start DIR
+usage: scripts/pg-test.sh start DIR [FROM]
        scripts/pg-test.sh url DIR NAME
        scripts/pg-test.sh drop DIR NAME
+       scripts/pg-test.sh save DIR DEST
        scripts/pg-test.sh stop DIR
+       scripts/pg-test.sh version
 EOF
 	exit 2
 }
@@ -109,8 +116,12 @@ pick_port() {
 }
 
 cmd_start() {
-	local dir=$1 real data sock port log
+	local dir=$1 from=${2:-} real data sock port log
 	dir=$(abspath "$dir")
+	if [ -n "$from" ]; then
+		from=$(abspath "$from")
+		[ -f "$from/PG_VERSION" ] || die "$from is not a PostgreSQL data directory"
+	fi
 	if load_env "$dir"; then
 		if running; then
 			say "cluster already running in $dir (port $PGPORT)"
@@ -149,11 +160,30 @@ cmd_start() {
 		: >"$log"
 		chown postgres "$log"
 	fi
-	say "initdb in $data"
-	if ! as_owner "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 \
-		--locale=C >"$real/initdb.log" 2>&1; then
-		cat "$real/initdb.log" >&2
-		die "initdb failed"
+	if [ -n "$from" ]; then
+		# A copy of a cluster this script made and `save` stopped cleanly:
+		# the same initdb and settings; only where it listens changes (the
+		# lines appended below win over the copy's own).  cp -a keeps the
+		# owner and the 0700 the server insists on.
+		say "copying $from to $data"
+		if ! cp -a --reflink=auto "$from" "$data"; then
+			start_undo "$dir" "$real"
+			die "cannot copy $from"
+		fi
+		# Only a cleanly stopped cluster is a consistent set of files.
+		if ! LC_ALL=C "$bindir/pg_controldata" "$data" 2>/dev/null |
+			grep -q '^Database cluster state: *shut down$'; then
+			start_undo "$dir" "$real"
+			die "$from is not a cleanly stopped cluster"
+		fi
+		rm -f "$data/postmaster.opts"
+	else
+		say "initdb in $data"
+		if ! as_owner "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 \
+			--locale=C >"$real/initdb.log" 2>&1; then
+			cat "$real/initdb.log" >&2
+			die "initdb failed"
+		fi
 	fi
 	cat >>"$data/postgresql.conf" <<EOF
 
@@ -175,15 +205,31 @@ PGUSER=postgres
 PGTEST_DATA=$data
 PGTEST_REAL=$real
 EOF
+	server_up "$data" "$log" "$sock" "$port"
+	say "cluster ready in $dir (socket $sock, port $port)"
+}
+
+# start_undo DIR REAL: what a `start` that failed before writing DIR/env
+# made (`stop` finds nothing to go by without DIR/env).
+start_undo() {
+	rm -rf "$2/data"
+	case "$2" in
+	/tmp/motcua-pg.*) rm -rf "$2" ;;
+	esac
+	rm -rf "$1"
+}
+
+# server_up DATA LOG SOCK PORT: start the postmaster and wait until it
+# accepts connections.
+server_up() {
+	local data=$1 log=$2 sock=$3 port=$4 _
 	if ! as_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 30 -s start; then
 		cat "$log" >&2 || true
 		die "the cluster did not start (see the log above)"
 	fi
 	# pg_ctl -w waited for the postmaster; prove it accepts connections.
-	local _
 	for _ in $(seq 1 100); do
 		if "$bindir/pg_isready" -q -h "$sock" -p "$port" -U postgres; then
-			say "cluster ready in $dir (socket $sock, port $port)"
 			return 0
 		fi
 		sleep 0.1
@@ -222,6 +268,63 @@ cmd_drop() {
 		die "dropdb $name failed"
 }
 
+# wal_trim DATA: in a cleanly stopped cluster, remove the WAL segments
+# before the shutdown checkpoint's (obsolete) and the recycled ones after
+# the next (renamed old segments kept for reuse: after a bulk load up to
+# max_wal_size of them, as much as the tables themselves).  The server
+# needs only the checkpoint's own segment to start, and creates new ones
+# as it writes.  Anything else in pg_wal is left alone.
+wal_trim() {
+	local data=$1 ctl redo size tli log seg next f b
+	ctl=$(LC_ALL=C "$bindir/pg_controldata" "$data" 2>/dev/null) || return 0
+	printf '%s\n' "$ctl" | grep -q '^Database cluster state: *shut down$' || return 0
+	redo=$(printf '%s\n' "$ctl" |
+		sed -n "s/^Latest checkpoint's REDO WAL file: *\([0-9A-F]\{24\}\)$/\1/p")
+	size=$(printf '%s\n' "$ctl" | sed -n 's/^Bytes per WAL segment: *\([0-9][0-9]*\)$/\1/p')
+	[ -n "$redo" ] && [ -n "$size" ] || return 0
+	# The checkpoint record may end in the segment after its REDO one.
+	tli=${redo:0:8} log=$((16#${redo:8:8})) seg=$((16#${redo:16:8}))
+	seg=$((seg + 1))
+	if [ "$seg" -ge $((0x100000000 / size)) ]; then
+		seg=0 log=$((log + 1))
+	fi
+	next=$(printf '%s%08X%08X' "$tli" "$log" "$seg")
+	for f in "$data"/pg_wal/*; do
+		b=${f##*/}
+		[[ $b =~ ^[0-9A-F]{24}$ ]] || continue
+		[ "$b" = "$redo" ] || [ "$b" = "$next" ] || rm -f "$f"
+	done
+}
+
+# A clean (fast) shutdown checkpoints everything, so the copy is a complete
+# cluster that `start DIR FROM` can run again; the cluster comes back on
+# the same socket and port.  DEST is written as DEST.part and renamed, so
+# an interrupted save leaves no DEST.
+cmd_save() {
+	local dir dest log
+	dir=$(abspath "$1")
+	dest=$(abspath "$2")
+	load_env "$dir" || die "no cluster in $dir"
+	[ ! -e "$dest" ] || die "$dest exists"
+	running || die "the cluster in $dir is not running"
+	as_owner "$bindir/pg_ctl" -D "$PGTEST_DATA" -m fast -w -t 60 -s stop ||
+		die "pg_ctl stop failed in $PGTEST_DATA"
+	wal_trim "$PGTEST_DATA"
+	rm -rf "$dest.part"
+	if mkdir -p "$(dirname "$dest")" &&
+		cp -a --reflink=auto "$PGTEST_DATA" "$dest.part"; then
+		rm -f "$dest.part/postmaster.opts"
+		mv "$dest.part" "$dest"
+	else
+		rm -rf "$dest.part"
+	fi
+	# Running again whether the copy worked or not.
+	log=$PGTEST_REAL/postgres.log
+	server_up "$PGTEST_DATA" "$log" "$PGHOST" "$PGPORT"
+	[ -d "$dest" ] || die "cannot copy $PGTEST_DATA to $dest (the cluster runs again)"
+	say "cluster in $dir saved to $dest and running again"
+}
+
 cmd_stop() {
 	local dir
 	dir=$(abspath "$1")
@@ -238,12 +341,20 @@ cmd_stop() {
 	rm -rf "$dir"
 }
 
-[ $# -ge 2 ] || usage
+[ $# -ge 1 ] || usage
 bindir=$(find_bindir)
 case "$1" in
 start)
-	[ $# -eq 2 ] || usage
-	cmd_start "$2"
+	[ $# -eq 2 ] || [ $# -eq 3 ] || usage
+	cmd_start "$2" "${3:-}"
+	;;
+save)
+	[ $# -eq 3 ] || usage
+	cmd_save "$2" "$3"
+	;;
+version)
+	[ $# -eq 1 ] || usage
+	"$bindir/postgres" --version | sed -n 's/^[^0-9]*\([0-9][0-9]*\).*/\1/p'
 	;;
 url)
 	[ $# -eq 3 ] || usage
