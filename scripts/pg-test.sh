@@ -12,7 +12,8 @@
 #   scripts/pg-test.sh version         the major version of the server binaries
 #
 # The cluster listens only on a Unix socket (listen_addresses=''), trusts
-# local connections, keeps fsync on and uses little memory.  It never
+# local connections, keeps fsync on and uses little memory (shared_buffers
+# 16MB; PG_TEST_SHARED_BUFFERS sets it, for bench/run.sh).  It never
 # touches a system cluster: its socket lives in a private directory and its
 # port is derived from our PID (and checked free there), so Debian's own
 # cluster on 5432 can run beside it.
@@ -192,7 +193,7 @@ listen_addresses = ''
 unix_socket_directories = '$sock'
 port = $port
 fsync = on
-shared_buffers = 16MB
+shared_buffers = ${PG_TEST_SHARED_BUFFERS:-16MB}
 max_connections = 200
 max_wal_size = 256MB
 logging_collector = off
