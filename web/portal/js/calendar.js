@@ -3,7 +3,7 @@
 // (GET /api/v1/calendar/month), the year's notice table and its citation.
 // The month shown is in the address (?y=2026&m=2) so it can be linked and
 // printed; "today" is today in Vietnam, whatever the browser's zone.
-import { api, ApiError, extend, h, t, vnParts } from '/shared/js/app.js';
+import { api, ApiError, extend, h, setTitle, t, vnParts } from '/shared/js/app.js';
 import {
   KINDS, kindLabel, lunarMonthName, lunarShort, pad2, weekdayName,
 } from './calendar-common.js';
@@ -182,7 +182,7 @@ function renderTitle() {
     t('cal.month_title', { month: data.month, year: data.year }),
     h('span', { class: 'cal-toolbar__sub' }, t('cal.lunar_years', { names: names.join(' – ') })),
   );
-  document.title = `${t('cal.month_title', { month: data.month, year: data.year })} — ${t('cal.doc_title')}`;
+  setTitle(`${t('cal.month_title', { month: data.month, year: data.year })} — ${t('cal.doc_title')}`);
 }
 
 function renderLegend() {

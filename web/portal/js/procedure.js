@@ -3,7 +3,7 @@
 // with originals and copies, steps, result, conditions, legal basis, online
 // level, the version in force and its history. ?code=H19-HT-01[&at=DATE].
 // Printable on A4 (body.print-a4; the print button calls window.print()).
-import { api, ApiError, extend, h, t } from '/shared/js/app.js';
+import { api, ApiError, extend, h, setTitle, t } from '/shared/js/app.js';
 import {
   CHANNELS, dateVN, levelsLabel, moneyLabel, onlineLabel, timeLabel,
 } from './catalog-common.js';
@@ -238,7 +238,7 @@ async function renderHistory(code, box) {
 }
 
 function render(p, at) {
-  document.title = `${p.name} — motcua`;
+  setTitle(`${p.name} — motcua`);
   titleEl.textContent = p.name;
   document.getElementById('proc-crumb').textContent = p.code;
   subtitle.textContent = t('proc.subtitle', { code: p.code, field: p.field_name });

@@ -13,11 +13,11 @@
 //   browser's zone; parseDateVN("dd/mm/yyyy") -> "yyyy-mm-dd"
 //   statusBadge(status)  <span class="badge badge--STATUS">label</span>
 //   h(tag, attrs, ...children)  small safe DOM builder (never innerHTML)
-//   t, getLang, setLang, extend  re-exported from i18n.js
+//   t, getLang, setLang, extend, setTitle  re-exported from i18n.js
 
 import * as i18n from './i18n.js';
 
-export { t, getLang, setLang, extend } from './i18n.js';
+export { t, getLang, setLang, extend, setTitle } from './i18n.js';
 
 const { t } = i18n;
 

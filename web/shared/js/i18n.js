@@ -199,6 +199,17 @@ export function has(key) {
   return LANGS.every((l) => Object.prototype.hasOwnProperty.call(dict[l], key));
 }
 
+/**
+ * A title the page computes (a dossier's code, a procedure's name): the
+ * <title>'s own data-i18n key goes, or the next apply() — after any late
+ * extend() — would put the generic title back.  Pages re-set it on
+ * 'motcua:langchange'.
+ */
+export function setTitle(text) {
+  document.querySelector('title')?.removeAttribute('data-i18n');
+  document.title = text;
+}
+
 /** Merge page dictionaries: extend({vi: {...}, en: {...}}). */
 export function extend(more) {
   for (const lang of LANGS) {

@@ -3,7 +3,7 @@
 // GET /api/v1/dossiers/{code}, which the server fills once the dossier's
 // one apology was recorded (action `apologize`). The page prints the slip
 // alone (body.print-a5.dq-printing); the slip stays in Vietnamese.
-import { api, ApiError, extend, t } from '/shared/js/app.js';
+import { api, ApiError, extend, setTitle, t } from '/shared/js/app.js';
 import { requireSession } from './staff.js';
 import { renderApology } from './receipt.js';
 
@@ -77,7 +77,7 @@ async function load() {
     showError(err.status === 404 ? t('ap.not_found_title') : (err.problem.title || t('error.title')), err.problem.detail);
     return;
   }
-  document.title = t('ap.doc_title_code', { code: d.code });
+  setTitle(t('ap.doc_title_code', { code: d.code }));
   if (!renderApology(el('ap-slip'), d.apology)) {
     showError(t('ap.none_title'), t('ap.none', { code: d.code }));
     return;
@@ -88,7 +88,7 @@ async function load() {
 }
 
 document.addEventListener('motcua:langchange', () => {
-  if (!el('ap-slip').hidden) document.title = t('ap.doc_title_code', { code });
+  if (!el('ap-slip').hidden) setTitle(t('ap.doc_title_code', { code }));
 });
 
 load();

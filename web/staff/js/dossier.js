@@ -8,7 +8,7 @@
 // reception (Mẫu 01, 02 or 03, from `receipt`) can be shown and printed
 // again, identical, with the same lookup key.
 import {
-  api, ApiError, clearProblem, extend, formatDateTime, h, showProblem, statusBadge, t,
+  api, ApiError, clearProblem, extend, formatDateTime, h, setTitle, showProblem, statusBadge, t,
 } from '/shared/js/app.js';
 import { requireSession } from './staff.js';
 import { renderReceipt } from './receipt.js';
@@ -294,7 +294,7 @@ const td = (key, ...c) => h('td', { 'data-label': t(key) }, ...c);
 const num = (key, v) => h('td', { class: 'num', 'data-label': t(key) }, String(v));
 
 function renderHead(d) {
-  document.title = t('dos.doc_title_code', { code: d.code });
+  setTitle(t('dos.doc_title_code', { code: d.code }));
   el('dos-title').textContent = d.code;
   el('dos-title').removeAttribute('data-i18n');
   el('crumb-code').textContent = d.code;
