@@ -212,6 +212,9 @@ export function watchPage(page, { allow = () => false } = {}) {
     // still count, since a script that navigates before its own request
     // finishes is a bug.
     if (why === 'net::ERR_ABORTED' && !['fetch', 'xhr'].includes(req.resourceType())) return;
+    // The shared footer's status line (/healthz) is fire-and-forget: a page
+    // that sends a signed-out visitor to the login page at once aborts it.
+    if (why === 'net::ERR_ABORTED' && new URL(req.url()).pathname === '/healthz') return;
     if (!allow(req.url(), 0)) problems.push(`request failed: ${req.method()} ${req.url()} — ${why}`);
   });
   page.on('response', (res) => {
