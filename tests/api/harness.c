@@ -633,6 +633,21 @@ srv_db_url(const struct srv *s)
 	return s->db_url;
 }
 
+char *
+srv_token_header(const struct srv *s, const char *name, const char *scopes, const char *agency)
+{
+	struct cli_res r;
+	char *h;
+
+	motcua_run((const char *const[]){ "token", "create", "--name", name, "--scopes", scopes,
+	    "--agency", agency, "--db", s->db_url, NULL }, &r, 60000);
+	if (r.status != 0)
+		fail_msg("token create failed: %s", r.err);
+	h = harness_strdupf("Authorization: Bearer %.*s", (int)strcspn(r.out, "\r\n \t"), r.out);
+	cli_res_free(&r);
+	return h;
+}
+
 void
 harness_assert_healthy(const struct srv *s, const char *file, int line)
 {

@@ -128,6 +128,12 @@ int motcua_run(const char *const *args, struct cli_res *r, int timeout_ms);
 /* Free the captured output; NULL-safe; r itself is the caller's. */
 void cli_res_free(struct cli_res *r);
 
+/* `motcua token create` on s's database; the "Authorization: Bearer ..."
+ * header line for it, malloc()ed (the caller frees).  Fails the test when
+ * the command fails. */
+char *srv_token_header(const struct srv *s, const char *name, const char *scopes,
+    const char *agency);
+
 /* ---- HTTP ---------------------------------------------------------------- */
 
 struct http_hdr {

@@ -123,16 +123,7 @@ expect_quiet(struct webhook_rx *rx, int ms)
 static char *
 token_for(const char *name, const char *scopes, const char *agency)
 {
-	struct cli_res r;
-	char *h;
-
-	motcua_run((const char *const[]){ "token", "create", "--name", name, "--scopes", scopes,
-	    "--agency", agency, "--db", srv_db_url(g), NULL }, &r, 60000);
-	if (r.status != 0)
-		fail_msg("token create failed: %s", r.err);
-	h = harness_strdupf("Authorization: Bearer %.*s", (int)strcspn(r.out, "\r\n \t"), r.out);
-	cli_res_free(&r);
-	return h;
+	return srv_token_header(g, name, scopes, agency);
 }
 
 static int
