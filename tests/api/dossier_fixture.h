@@ -401,5 +401,19 @@ group_teardown(void **state)
 	return 0;
 }
 
+/* One procedure of a test catalogue (JSON text, for string concatenation):
+ * a five-day counter procedure of the "tu-phap" field with two steps, led
+ * by the agency code lead.  The bundle and report tests build their
+ * interlinked catalogues from it. */
+#define BT_PROC(code, name, lead) \
+    "  {\"code\": \"" code "\", \"name\": \"" name "\", \"field\": \"tu-phap\"," \
+    "   \"levels\": [\"province\"], \"agencies\": {\"lead\": [\"" lead "\"]}," \
+    "   \"time_limit\": {\"value\": 5, \"unit\": \"day\"}," \
+    "   \"online\": {\"level\": 2, \"class\": \"none\"}, \"channels\": [\"counter\"]," \
+    "   \"steps\": [{\"name\": \"Tiếp nhận\", \"unit\": \"Văn thư\", \"role\": \"receiver\"," \
+    "     \"hours\": 2}, {\"name\": \"Giải quyết\", \"unit\": \"Phòng chuyên môn\"," \
+    "     \"role\": \"specialist\", \"hours\": 16}]," \
+    "   \"legal_basis\": [{\"ref\": \"61/2018/NĐ-CP\", \"title\": \"Nghị định một cửa\"}]," \
+    "   \"effective_from\": \"2020-01-01\", \"decision\": \"Quyết định thử nghiệm\"}"
 
 #endif

@@ -48,16 +48,6 @@ static const char bundle_catalog[] =
     "    {\"key\": \"x2\", \"procedure\": \"BT-I\", \"agency\": \"" C_BHX "\", \"share\": 3,"
     "     \"external\": \"social-insurance\"}]}],"
     " \"procedures\": ["
-#define BT_PROC(code, name, lead) \
-    "  {\"code\": \"" code "\", \"name\": \"" name "\", \"field\": \"tu-phap\"," \
-    "   \"levels\": [\"province\"], \"agencies\": {\"lead\": [\"" lead "\"]}," \
-    "   \"time_limit\": {\"value\": 5, \"unit\": \"day\"}," \
-    "   \"online\": {\"level\": 2, \"class\": \"none\"}, \"channels\": [\"counter\"]," \
-    "   \"steps\": [{\"name\": \"Tiếp nhận\", \"unit\": \"Văn thư\", \"role\": \"receiver\"," \
-    "     \"hours\": 2}, {\"name\": \"Giải quyết\", \"unit\": \"Phòng chuyên môn\"," \
-    "     \"role\": \"specialist\", \"hours\": 16}]," \
-    "   \"legal_basis\": [{\"ref\": \"61/2018/NĐ-CP\", \"title\": \"Nghị định một cửa\"}]," \
-    "   \"effective_from\": \"2020-01-01\", \"decision\": \"Quyết định thử nghiệm\"}"
     BT_PROC("BT-A", "Thủ tục thành phần A", C_LEAD) ","
     BT_PROC("BT-B", "Thủ tục thành phần B", C_OTHER) ","
     BT_PROC("BT-P", "Đăng ký thường trú (thử)", C_POL) ","

@@ -42,16 +42,6 @@ static const char ext_catalog[] =
     "    {\"key\": \"xd\", \"procedure\": \"BT-B\", \"agency\": \"" C_OTHER "\", \"share\": 3,"
     "     \"after\": [\"tt\"]}]}],"
     " \"procedures\": ["
-#define BT_PROC(code, name, lead) \
-    "  {\"code\": \"" code "\", \"name\": \"" name "\", \"field\": \"tu-phap\"," \
-    "   \"levels\": [\"province\"], \"agencies\": {\"lead\": [\"" lead "\"]}," \
-    "   \"time_limit\": {\"value\": 5, \"unit\": \"day\"}," \
-    "   \"online\": {\"level\": 2, \"class\": \"none\"}, \"channels\": [\"counter\"]," \
-    "   \"steps\": [{\"name\": \"Tiếp nhận\", \"unit\": \"Văn thư\", \"role\": \"receiver\"," \
-    "     \"hours\": 2}, {\"name\": \"Giải quyết\", \"unit\": \"Phòng chuyên môn\"," \
-    "     \"role\": \"specialist\", \"hours\": 16}]," \
-    "   \"legal_basis\": [{\"ref\": \"61/2018/NĐ-CP\", \"title\": \"Nghị định một cửa\"}]," \
-    "   \"effective_from\": \"2020-01-01\", \"decision\": \"Quyết định thử nghiệm\"}"
     BT_PROC("BT-B", "Thủ tục thành phần B", C_OTHER) ","
     BT_PROC("BT-P", "Đăng ký thường trú (thử)", C_POL) ","
     BT_PROC("BT-I", "Cấp thẻ bảo hiểm y tế (thử)", C_BHX)
