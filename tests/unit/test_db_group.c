@@ -275,6 +275,58 @@ wait_done(int n)
 	pthread_mutex_unlock(&done_mu);
 }
 
+/* u[0] blocks in the gate while u[1..n-1], of the kinds kind(i) names,
+ * queue behind it; then the gate opens and all n are waited for, so the
+ * n - 1 run together in the next transaction. */
+static void
+run_batch(struct db_group *g, struct unit *u, int n, enum unit_kind (*kind)(int))
+{
+	reset_counters();
+	unit_init(&u[0], U_GATE, 0);
+	assert_int_equal(db_group_submit(g, &u[0].u), 0);
+	wait_gate_running();
+	for (int i = 1; i < n; i++) {
+		unit_init(&u[i], kind(i), i);
+		assert_int_equal(db_group_submit(g, &u[i].u), 0);
+	}
+	open_gate();
+	wait_done(n);
+}
+
+static enum unit_kind
+kind_good(int i)
+{
+	(void)i;
+	return U_GOOD;
+}
+
+static enum unit_kind
+kind_some_fail(int i)
+{
+	return i == 3 ? U_FAIL : i == 6 ? U_SQL_ERROR : U_GOOD;
+}
+
+static enum unit_kind
+kind_pipelined(int i)
+{
+	static const enum unit_kind k[] = { U_GATE, U_READBACK, U_LATE_ERROR, U_GOOD, U_NOT_ONE };
+
+	return k[i];
+}
+
+static enum unit_kind
+kind_one_breaks(int i)
+{
+	return i == 2 ? U_BREAK : U_GOOD;
+}
+
+/* Failures first, in the middle, twice in a row and last (of 12). */
+static enum unit_kind
+kind_audit(int i)
+{
+	return i == 1 || i == 5 || i == 8 || i == 9 || i == 11 ? U_AUDIT_FAIL : U_AUDIT;
+}
+
 /* 1 if key is stored (read on a connection of its own: committed data). */
 static int
 stored(struct db_conn *c, const char *key)
@@ -307,16 +359,7 @@ test_order_and_one_commit(void **state)
 	(void)state;
 	assert_non_null(g);
 	assert_non_null(u);
-	reset_counters();
-	unit_init(&u[0], U_GATE, 0);
-	assert_int_equal(db_group_submit(g, &u[0].u), 0);
-	wait_gate_running();
-	for (int i = 1; i < N; i++) {
-		unit_init(&u[i], U_GOOD, i);
-		assert_int_equal(db_group_submit(g, &u[i].u), 0);
-	}
-	open_gate();
-	wait_done(N);
+	run_batch(g, u, N, kind_good);
 	c = db_conn_new(db);
 	for (int i = 0; i < N; i++) {
 		assert_int_equal(u[i].dones, 1);
@@ -360,16 +403,7 @@ test_failing_units_roll_back_alone(void **state)
 
 	(void)state;
 	assert_non_null(g);
-	reset_counters();
-	unit_init(&u[0], U_GATE, 0);
-	assert_int_equal(db_group_submit(g, &u[0].u), 0);
-	wait_gate_running();
-	for (int i = 1; i < 10; i++) {
-		unit_init(&u[i], i == 3 ? U_FAIL : i == 6 ? U_SQL_ERROR : U_GOOD, i);
-		assert_int_equal(db_group_submit(g, &u[i].u), 0);
-	}
-	open_gate();
-	wait_done(10);
+	run_batch(g, u, 10, kind_some_fail);
 	c = db_conn_new(db);
 	for (int i = 1; i < 10; i++) {
 		assert_int_equal(u[i].runs, 1);
@@ -413,18 +447,7 @@ test_pipelined_writes(void **state)
 
 	(void)state;
 	assert_non_null(g);
-	reset_counters();
-	unit_init(&u[0], U_GATE, 0);
-	assert_int_equal(db_group_submit(g, &u[0].u), 0);
-	wait_gate_running();
-	unit_init(&u[1], U_READBACK, 1);
-	unit_init(&u[2], U_LATE_ERROR, 2);
-	unit_init(&u[3], U_GOOD, 3);
-	unit_init(&u[4], U_NOT_ONE, 4);
-	for (int i = 1; i < 5; i++)
-		assert_int_equal(db_group_submit(g, &u[i].u), 0);
-	open_gate();
-	wait_done(5);
+	run_batch(g, u, 5, kind_pipelined);
 	c = db_conn_new(db);
 	assert_int_equal(u[1].rc, DB_OK);
 	assert_int_equal(u[1].changes, 1);
@@ -459,16 +482,7 @@ test_broken_transaction_costs_one_unit(void **state)
 
 	(void)state;
 	assert_non_null(g);
-	reset_counters();
-	unit_init(&u[0], U_GATE, 0);
-	assert_int_equal(db_group_submit(g, &u[0].u), 0);
-	wait_gate_running();
-	for (int i = 1; i < 6; i++) {
-		unit_init(&u[i], i == 2 ? U_BREAK : U_GOOD, i);
-		assert_int_equal(db_group_submit(g, &u[i].u), 0);
-	}
-	open_gate();
-	wait_done(6);
+	run_batch(g, u, 6, kind_one_breaks);
 	c = db_conn_new(db);
 	for (int i = 1; i < 6; i++) {
 		assert_int_equal(u[i].dones, 1);
@@ -525,18 +539,7 @@ test_audit_chain_in_a_batch(void **state)
 
 	(void)state;
 	assert_non_null(g);
-	reset_counters();
-	unit_init(&u[0], U_GATE, 0);
-	assert_int_equal(db_group_submit(g, &u[0].u), 0);
-	wait_gate_running();
-	for (int i = 1; i < NA; i++) {
-		/* Failures first, in the middle, twice in a row and last. */
-		unit_init(&u[i], i == 1 || i == 5 || i == 8 || i == 9 || i == NA - 1 ? U_AUDIT_FAIL :
-		    U_AUDIT, i);
-		assert_int_equal(db_group_submit(g, &u[i].u), 0);
-	}
-	open_gate();
-	wait_done(NA);
+	run_batch(g, u, NA, kind_audit);
 	for (int i = 1; i < NA; i++) {
 		assert_int_equal(u[i].rc, u[i].kind == U_AUDIT ? DB_OK : DB_CONFLICT);
 		assert_int_equal(u[i].runs, 1);
