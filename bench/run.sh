@@ -23,11 +23,12 @@ set -eu
 set -o pipefail
 export LC_ALL=C
 # The benchmark's PostgreSQL gets the buffer pool a production server of
-# this size would (PostgreSQL's guidance: about a quarter of RAM; 1 GB here
-# holds the 1M database's hot pages), not the tests' 16 MB: with 16 MB a
+# this size would (PostgreSQL's guidance: about a quarter of RAM; 2 GB here
+# holds the whole 1M database, 1.2 GB), not the tests' 16 MB: with 16 MB a
 # random lookup reads most pages through the kernel.  Applied at every
-# cluster start (scripts/pg-test.sh), cached clusters included.
-export PG_TEST_SHARED_BUFFERS=${PG_TEST_SHARED_BUFFERS:-1GB}
+# cluster start (scripts/pg-test.sh), cached clusters included.  In huge
+# pages when the run may reserve them (pg_hugepages).
+export PG_TEST_SHARED_BUFFERS=${PG_TEST_SHARED_BUFFERS:-2GB}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bdir=$root/build/bench
@@ -89,6 +90,7 @@ cleanup() {
 	if [ -n "$pg_dir" ]; then
 		"$root/scripts/pg-test.sh" stop "$pg_dir" >/dev/null 2>&1
 	fi
+	[ -n "$hp_old" ] && echo "$hp_old" >/proc/sys/vm/nr_hugepages 2>/dev/null
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$rc"
 }
@@ -303,9 +305,9 @@ versus() {
 	W_rss=$(rss_peak_kb "$pid")
 	anon_stop "$pid"
 	# shellcheck disable=SC2046 # word splitting wanted
-	set -- $(awk -v hz="$hz" '{ r += $1; d += $2; c += $7 }
-		END { printf "%.1f %.1f", r / d * 1e6, c / hz * 1e6 / r }' "$tmp/vs.c")
-	C_rps=$1 C_cpu=$2
+	set -- $(awk -v hz="$hz" '{ r += $1; d += $2; c += $7; if ($4 > p99) p99 = $4 }
+		END { printf "%.1f %.1f %d", r / d * 1e6, c / hz * 1e6 / r, p99 }' "$tmp/vs.c")
+	C_rps=$1 C_cpu=$2 C_p99=$3
 	# shellcheck disable=SC2046
 	set -- $(awk -v hz="$hz" '{ r += $1; d += $2; p50 += $3; if ($4 > p99) p99 = $4; e += $5; s += $6; c += $7 }
 		END { printf "%.1f %d %d %d %d %.1f", r / d * 1e6, p50 / NR, p99, e, s, c / hz * 1e6 / r }' \
@@ -315,9 +317,9 @@ versus() {
 
 # cpu_row NAME: motcua's and the ceiling's CPU per request from the last versus
 cpu_row() {
-	printf '%s\t%s\t%s\t%s\n' "$1" "$W_cpu" "$C_cpu" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$W_cpu" "$C_cpu" \
 		"$(awk -v m="$W_cpu" -v c="$C_cpu" 'BEGIN { printf "%.2f", (m > 0 ? c / m : 0) }')" \
-		>>"$cpu_rows"
+		"$(fmt_ms "$W_p99")" "$(fmt_ms "$C_p99")" >>"$cpu_rows"
 }
 
 # --- motcua servers: one per database, started on first use ---
@@ -354,6 +356,42 @@ need_sqlite() {
 	sq_pid=$srv_pid sq_port=$srv_port
 }
 
+# pg_hugepages: PostgreSQL's shared memory in 2 MB pages (its default
+# huge_pages = try takes them when the kernel has them reserved).  In 4 kB
+# pages every backend faults in each page of shared_buffers it touches, once
+# per process: measured with pgbench on the 1M lookup, fresh connections
+# started at 4,000 statements/s and took 25 s to reach 9,400; with huge
+# pages they ran at 10,400-11,800 from the first second.  A server in
+# service has had its connections for hours, and a database server with
+# gigabytes of shared_buffers is given huge pages (PostgreSQL's manual,
+# "Linux Huge Pages").  As root the run reserves what the buffer pool needs
+# (shared_buffers + 1/8 for the rest of shared memory) and gives the old
+# value back at exit; otherwise PostgreSQL runs on 4 kB pages and the
+# results' notes say so.
+hp_old="" hp_note=""
+pg_hugepages() {
+	local mb have want sz
+	sz=$(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo 2>/dev/null)
+	case "$PG_TEST_SHARED_BUFFERS" in
+	*GB) mb=$((${PG_TEST_SHARED_BUFFERS%GB} * 1024)) ;;
+	*MB) mb=${PG_TEST_SHARED_BUFFERS%MB} ;;
+	*) return 0 ;;
+	esac
+	[ "${sz:-0}" -gt 0 ] || return 0
+	want=$(((mb + mb / 8 + 64) * 1024 / sz))
+	have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
+	if [ "$have" -lt "$want" ] && [ -w /proc/sys/vm/nr_hugepages ]; then
+		hp_old=$have
+		echo "$want" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
+		have=$(cat /proc/sys/vm/nr_hugepages)
+	fi
+	if [ "$have" -ge "$want" ]; then
+		hp_note="PostgreSQL shared memory in huge pages ($have of $((sz / 1024)) MB reserved)"
+	else
+		hp_note="PostgreSQL shared memory in 4 kB pages (could not reserve $want huge pages)"
+	fi
+}
+
 pg_url="" pg_state=""
 need_pg() { # 0 when a throw-away cluster is up and pg_url is set
 	[ "$pg_state" = up ] && return 0
@@ -365,6 +403,7 @@ need_pg() { # 0 when a throw-away cluster is up and pg_url is set
 		return 1
 	fi
 	pg_dir=$tmp/pg
+	pg_hugepages
 	pg_cache_restore
 	if [ -z "$pg_cached" ]; then
 		timeout 120 "$root/scripts/pg-test.sh" start "$pg_dir" 2>"$tmp/pg.log" ||
@@ -372,6 +411,7 @@ need_pg() { # 0 when a throw-away cluster is up and pg_url is set
 	fi
 	pg_url=$("$root/scripts/pg-test.sh" url "$pg_dir" motcua_bench 2>>"$tmp/pg.log")
 	pg_state=up
+	[ -z "$hp_note" ] || note "$hp_note, shared_buffers $PG_TEST_SHARED_BUFFERS"
 }
 
 # pg_db_url NAME: the URL of database NAME in the run's cluster (as it is;
@@ -724,7 +764,7 @@ pg_cache_wanted() { # the MID PostgreSQL database is needed and may be cached
 }
 pg_data_key() {
 	{
-		echo "bench-data pg cache v1 $(date -u +%Y-%m) from=$recent_from old_years=$old_years"
+		echo "bench-data pg cache v2 $(date -u +%Y-%m) from=$recent_from old_years=$old_years"
 		echo "postgresql $("$root/scripts/pg-test.sh" version)"
 		grep -h '^#define BENCH_DATA_FORMAT ' "$root/src/dossier/bench.c"
 		cat "$root"/sql/pg/*.sql "$root/scripts/pg-test.sh"
@@ -990,6 +1030,17 @@ need_dserver() {
 	# would (bounded: 7.7 GB at 10M).
 	if [ "$kind" = sqlite ] && [ ! -f "$tmp/warm-$kind-$n" ]; then
 		timeout 300 cat "${d_url#sqlite:}" >/dev/null 2>&1 || true
+		touch "$tmp/warm-$kind-$n"
+	fi
+	# The same for PostgreSQL: the tables and indexes into shared_buffers
+	# (pg_prewarm, shipped with the server; the extension is created in the
+	# run's copy of the cluster, never in the cache).
+	if [ "$kind" = pg ] && [ ! -f "$tmp/warm-$kind-$n" ]; then
+		timeout 300 psql "$d_url" -X -q -A -t -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
+			-c "SELECT sum(pg_prewarm(c.oid)) FROM pg_class c
+				WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')" \
+			>"$tmp/prewarm-$n.out" 2>&1 ||
+			note "pg_prewarm failed: $(tail -1 "$tmp/prewarm-$n.out")"
 		touch "$tmp/warm-$kind-$n"
 	fi
 	# shellcheck disable=SC2086 # the flags are words
@@ -1473,10 +1524,12 @@ report() {
 		echo
 		echo "Server CPU time per request (user + system of the server's processes over the"
 		echo "measured slices, divided by requests): what each answer costs, which load from other"
-		echo "processes moves much less than rps.  Efficiency = ceiling µs / motcua µs."
+		echo "processes moves much less than rps.  Efficiency = ceiling µs / motcua µs.  The"
+		echo "p99 of both, worst slice, in the same alternating slices: the ceiling's says how"
+		echo "much of a tail this machine gives any server at 64 connections."
 		echo
-		echo "| scenario | motcua µs/req | ceiling µs/req | efficiency |"
-		echo "|---|---:|---:|---:|"
+		echo "| scenario | motcua µs/req | ceiling µs/req | efficiency | motcua p99 ms | ceiling p99 ms |"
+		echo "|---|---:|---:|---:|---:|---:|"
 		sed 's/\t/ | /g; s/^/| /; s/$/ |/' "$cpu_rows"
 	fi
 	if [ -s "$notes" ]; then

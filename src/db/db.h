@@ -244,6 +244,14 @@ struct db_bulk;
  * 256MB for the index builds.  on = 0 restores what the connection
  * normally runs with (WAL, synchronous=FULL, foreign keys on). */
 enum db_rc db_bulk_session(struct db_conn *c, int on);
+/* After a bulk load, with no transaction open: what the database's own
+ * maintenance would soon do to the loaded table.  PostgreSQL: VACUUM
+ * (ANALYZE) — the planner's statistics, the hint bits (else the first
+ * reads of each page dirty it) and the visibility map (index-only scans),
+ * which autovacuum would otherwise do minutes into service.  SQLite:
+ * nothing, on purpose: a SQLite file in service has no sqlite_stat1 unless
+ * someone runs ANALYZE, and the bench data should plan as it does. */
+enum db_rc db_bulk_analyze(struct db_conn *c, const char *table);
 /* A loader for ncols (<= 64) columns of table; NULL on a bad name or
  * ENOMEM.  Owned by the caller: db_bulk_end(). */
 struct db_bulk *db_bulk_begin(struct db_conn *c, const char *table, const char *const *cols,

@@ -73,6 +73,21 @@ db_bulk_session(struct db_conn *c, int on)
 	return db_script(c, sql);
 }
 
+enum db_rc
+db_bulk_analyze(struct db_conn *c, const char *table)
+{
+	char sql[96];
+
+	if (c == NULL || c->in_tx || !bulk_name_ok(table) || strlen(table) > 63)
+		return DB_ERROR;
+	if (c->be == DB_SQLITE)
+		return DB_OK;
+	/* VACUUM cannot run inside a transaction block: db_script sends it on
+	 * its own. */
+	snprintf(sql, sizeof(sql), "VACUUM (ANALYZE) %s", table);
+	return db_script(c, sql);
+}
+
 struct db_bulk *
 db_bulk_begin(struct db_conn *c, const char *table, const char *const *cols, size_t ncols)
 {

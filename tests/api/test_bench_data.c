@@ -129,6 +129,7 @@ test_until_and_from(void **state)
 	assert_non_null(strstr(out, "\"dossiers\": 400"));
 	assert_non_null(strstr(out, "\"from\": \"2023-07-01\""));
 	assert_non_null(strstr(out, "\"until\": \"2024-07-01\""));
+	assert_non_null(strstr(out, "\"analyze_seconds\": "));
 	free(out);
 	assert_int_equal(codes_check(old_codes, "230701", "240701", &all, &nall), OLD_N);
 	/* The recent part appended: from 2024-07-01 to before today. */
@@ -162,11 +163,25 @@ test_until_and_from(void **state)
 
 		/* journal_mode is stored in the file header: WAL again. */
 		r = (struct cli_res){ 0 };
-		if (harness_run((const char *const[]){ "sqlite3", wal, "PRAGMA journal_mode", NULL },
-		    &r, 30000) == 0)
-			assert_string_equal(r.out, "wal\n");
+		/* An absolute path: harness_run does not search PATH (as
+		 * test_auth.c calls it). */
+		if (harness_run((const char *const[]){ "/usr/bin/sqlite3", wal, "PRAGMA journal_mode",
+		    NULL }, &r, 30000) != 0)
+			fail_msg("sqlite3: %s%s", r.out, r.err);
+		assert_string_equal(r.out, "wal\n");
 		cli_res_free(&r);
 		free(wal);
+	} else {
+		struct cli_res r = { 0 };
+
+		/* Each loaded table vacuumed and analysed (db_bulk_analyze). */
+		if (harness_run((const char *const[]){ "/usr/bin/psql", srv_db_url(s), "-X", "-A", "-t", "-c",
+		    "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('dossiers', "
+		    "'dossier_steps', 'dossier_history', 'dossier_counters') AND last_vacuum IS NOT "
+		    "NULL AND last_analyze IS NOT NULL", NULL }, &r, 30000) != 0)
+			fail_msg("psql: %s%s", r.out, r.err);
+		assert_string_equal(r.out, "4\n");
+		cli_res_free(&r);
 	}
 	srv_stop(s);
 	free(all);
