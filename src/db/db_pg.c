@@ -62,6 +62,8 @@ dbpg_notice(void *arg, const char *msg)
 	(void)msg; /* NOTICEs (e.g. "already exists, skipping") are not errors */
 }
 
+static enum db_rc dbpg_session(struct db_conn *c);
+
 int
 dbpg_open(struct db_conn *c, const char *conninfo)
 {
@@ -79,8 +81,51 @@ dbpg_open(struct db_conn *c, const char *conninfo)
 		return -1;
 	}
 	PQsetNoticeProcessor(h, dbpg_notice, NULL);
-	/* Times are passed in as integers; make server-side text stable. */
-	return dbpg_script(c, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'") == DB_OK ? 0 : -1;
+	return dbpg_session(c) == DB_OK ? 0 : -1;
+}
+
+/* What a session needs before the statements: times are passed in as
+ * integers; make server-side text stable. */
+static enum db_rc
+dbpg_session(struct db_conn *c)
+{
+	PGresult *res = PQexec(PG(c), "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
+	enum db_rc rc = dbpg_map(res);
+
+	if (rc != DB_OK)
+		dbpg_log("session", res, PG(c));
+	PQclear(res);
+	return rc;
+}
+
+/* After a statement failed outside pipeline mode.  A broken connection
+ * (the server restarted, a failover, an idle timeout) does not come back by
+ * itself: reconnect, and since a new session has neither the old one's
+ * settings nor its prepared statements, set and prepare them again —
+ * without that every statement after a PostgreSQL restart failed with
+ * "prepared statement does not exist" until motcua itself was restarted.
+ * The failed statement is not retried (a write's outcome is unknown); the
+ * next one runs on the new session.  A session that lost some prepared
+ * statements otherwise (26000 outside a transaction) is prepared afresh. */
+static void
+dbpg_recover(struct db_conn *c, const PGresult *failed)
+{
+	const char *state = failed ? PQresultErrorField(failed, PG_DIAG_SQLSTATE) : NULL;
+	PGresult *res;
+
+	if (PQstatus(PG(c)) != CONNECTION_OK) {
+		PQreset(PG(c));
+		c->in_tx = 0;
+		if (PQstatus(PG(c)) != CONNECTION_OK || dbpg_session(c) != DB_OK)
+			return; /* the next statement tries again */
+		log_msg(LOG_WARN, NULL, "db", "backend=pg op=reconnect msg=\"connection restored\"");
+	} else if (state == NULL || strcmp(state, "26000") != 0 || c->in_tx)
+		return;
+	if (!c->prepared)
+		return;
+	res = PQexec(PG(c), "DEALLOCATE ALL");
+	PQclear(res);
+	(void)dbpg_prepare_all(c); /* logs what failed; the next 26000 comes back here */
 }
 
 int
@@ -300,8 +345,10 @@ dbpg_script(struct db_conn *c, const char *sql)
 	res = PQexec(PG(c), sql);
 	enum db_rc rc = dbpg_map(res);
 
-	if (rc != DB_OK)
+	if (rc != DB_OK) {
 		dbpg_log("script", res, PG(c));
+		dbpg_recover(c, res);
+	}
 	PQclear(res);
 	return rc;
 }
@@ -330,12 +377,8 @@ dbpg_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t n
 	rc = dbpg_map(pr);
 	if (rc != DB_OK) {
 		dbpg_log(db_stmt_name(id), pr, PG(c));
+		dbpg_recover(c, pr);
 		PQclear(pr);
-		/* A broken connection is not coming back by itself. */
-		if (PQstatus(PG(c)) != CONNECTION_OK) {
-			PQreset(PG(c));
-			c->in_tx = 0;
-		}
 		return rc;
 	}
 	c->changes = strtoll(PQcmdTuples(pr)[0] ? PQcmdTuples(pr) : "0", NULL, 10);
