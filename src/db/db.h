@@ -2,8 +2,10 @@
  * db: one storage interface over SQLite and PostgreSQL.  The platform knows
  * no table: the statements come from src/stmts.def (one X-macro line per
  * statement, grouped by slice), written once with $1..$n placeholders and
- * prepared on every connection when it opens.  sqlite3_* and PQ* calls live
- * only in this directory.
+ * prepared on every connection when it opens (a worker thread's PostgreSQL
+ * connection: each statement at its first use, after the server's start-up
+ * probe has prepared them all once).  sqlite3_* and PQ* calls live only in
+ * this directory.
  */
 #ifndef MOTCUA_DB_H
 #define MOTCUA_DB_H
@@ -67,8 +69,9 @@ enum db_backend db_backend(const struct db *db);
 /* Redacted URL for logs (password removed); static-lifetime in db. */
 const char *db_url_safe(const struct db *db);
 
-/* The calling thread's connection (opened and its statements prepared on
- * first use, closed when the thread ends).  NULL on failure (logged).
+/* The calling thread's connection (opened on first use, its statements
+ * prepared then or, on PostgreSQL, each at its own first use; closed when
+ * the thread ends).  NULL on failure (logged).
  * Owned by db. */
 struct db_conn *db_conn(struct db *db);
 /* A fresh private connection the caller owns (CLI, background jobs);

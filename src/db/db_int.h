@@ -23,6 +23,10 @@ struct db_conn {
 	int in_read; /* db_read_begin opened a deferred read transaction (SQLite) */
 	void *read_st[2]; /* SQLite: BEGIN and COMMIT prepared once, for db_read_* */
 	int prepared; /* statements prepared (not for the migration connection) */
+	/* PostgreSQL: which statements this session has prepared.  A worker's
+	 * connection prepares each on its first use (DB_PREPARE_LAZY); every
+	 * other connection all of them when it opens. */
+	uint64_t pg_prepared[(STMT__MAX + 63) / 64];
 	/* PostgreSQL pipeline mode (db_pipeline; the group-commit writer):
 	 * statements whose result nobody reads are sent and not waited for;
 	 * their results are collected at the next statement that returns rows,
@@ -96,8 +100,13 @@ void dbpg_expect_one(struct db_conn *c);
 /* Collect the results of everything sent: DB_OK or the first error. */
 enum db_rc dbpg_collect(struct db_conn *c);
 
-/* Open a connection; prepared = 0 for the migration connection. */
-struct db_conn *db_conn_open(struct db *db, int prepared);
+/* How db_conn_open prepares the statement table. */
+enum db_prepare {
+	DB_PREPARE_NONE, /* the migration connection */
+	DB_PREPARE_ALL, /* every statement now: proves the schema is there */
+	DB_PREPARE_LAZY /* PostgreSQL: each on its first use (SQLite: all now) */
+};
+struct db_conn *db_conn_open(struct db *db, enum db_prepare how);
 /* Run a multi-statement script (migrations); transaction control SQL. */
 enum db_rc db_script(struct db_conn *c, const char *sql);
 

@@ -98,34 +98,57 @@ dbpg_session(struct db_conn *c)
 	return rc;
 }
 
-/* After a statement failed outside pipeline mode.  A broken connection
- * (the server restarted, a failover, an idle timeout) does not come back by
- * itself: reconnect, and since a new session has neither the old one's
- * settings nor its prepared statements, set and prepare them again —
- * without that every statement after a PostgreSQL restart failed with
- * "prepared statement does not exist" until motcua itself was restarted.
- * The failed statement is not retried (a write's outcome is unknown); the
- * next one runs on the new session.  A session that lost some prepared
- * statements otherwise (26000 outside a transaction) is prepared afresh. */
+/* After a statement (id; STMT__MAX for SQL) failed outside pipeline mode.
+ * A broken connection (the server restarted, a failover, an idle timeout)
+ * does not come back by itself: reconnect and set the session up again;
+ * the new session has none of the old one's prepared statements, so each
+ * is prepared again at its next use.  Without this every statement after a
+ * PostgreSQL restart failed with "prepared statement does not exist" until
+ * motcua itself was restarted.  The failed statement is not retried (a
+ * write's outcome is unknown); the next one runs on the new session.  A
+ * statement the session lost otherwise (26000) is prepared at its next use. */
 static void
-dbpg_recover(struct db_conn *c, const PGresult *failed)
+dbpg_recover(struct db_conn *c, enum stmt_id id, const PGresult *failed)
 {
 	const char *state = failed ? PQresultErrorField(failed, PG_DIAG_SQLSTATE) : NULL;
-	PGresult *res;
 
 	if (PQstatus(PG(c)) != CONNECTION_OK) {
 		PQreset(PG(c));
 		c->in_tx = 0;
+		memset(c->pg_prepared, 0, sizeof(c->pg_prepared));
 		if (PQstatus(PG(c)) != CONNECTION_OK || dbpg_session(c) != DB_OK)
 			return; /* the next statement tries again */
 		log_msg(LOG_WARN, NULL, "db", "backend=pg op=reconnect msg=\"connection restored\"");
-	} else if (state == NULL || strcmp(state, "26000") != 0 || c->in_tx)
-		return;
-	if (!c->prepared)
-		return;
-	res = PQexec(PG(c), "DEALLOCATE ALL");
+	} else if (state != NULL && strcmp(state, "26000") == 0 && id < STMT__MAX)
+		c->pg_prepared[id / 64] &= ~(UINT64_C(1) << (id % 64));
+}
+
+static int
+dbpg_is_prepared(const struct db_conn *c, enum stmt_id id)
+{
+	return (c->pg_prepared[id / 64] >> (id % 64)) & 1;
+}
+
+/* Statement id on this session, unless it is there already. */
+static enum db_rc
+dbpg_prepare(struct db_conn *c, enum stmt_id id)
+{
+	char name[16];
+	PGresult *res;
+	enum db_rc rc;
+
+	if (dbpg_is_prepared(c, id))
+		return DB_OK;
+	snprintf(name, sizeof(name), "s%d", (int)id);
+	res = PQprepare(PG(c), name, db_stmt_sql(id), 0, NULL);
+	if ((rc = dbpg_map(res)) == DB_OK)
+		c->pg_prepared[id / 64] |= UINT64_C(1) << (id % 64);
+	else {
+		dbpg_log(db_stmt_name(id), res, PG(c));
+		dbpg_recover(c, id, res);
+	}
 	PQclear(res);
-	(void)dbpg_prepare_all(c); /* logs what failed; the next 26000 comes back here */
+	return rc;
 }
 
 int
@@ -158,7 +181,8 @@ dbpg_in_tx(struct db_conn *c)
 int
 dbpg_pipeline(struct db_conn *c)
 {
-	if (c->h == NULL || PQenterPipelineMode(PG(c)) != 1)
+	/* dbpg_send sends by name: every statement first. */
+	if (c->h == NULL || dbpg_prepare_all(c) != DB_OK || PQenterPipelineMode(PG(c)) != 1)
 		return -1;
 	c->pipeline = 1;
 	c->pending = 0;
@@ -311,22 +335,9 @@ dbpg_close(struct db_conn *c)
 enum db_rc
 dbpg_prepare_all(struct db_conn *c)
 {
-	char name[16];
-
-	for (int i = 0; i < STMT__MAX; i++) {
-		PGresult *res;
-		enum db_rc rc;
-
-		snprintf(name, sizeof(name), "s%d", i);
-		res = PQprepare(PG(c), name, db_stmt_sql(i), 0, NULL);
-		rc = dbpg_map(res);
-		if (rc != DB_OK) {
-			dbpg_log(db_stmt_name(i), res, PG(c));
-			PQclear(res);
+	for (int i = 0; i < STMT__MAX; i++)
+		if (dbpg_prepare(c, (enum stmt_id)i) != DB_OK)
 			return DB_ERROR;
-		}
-		PQclear(res);
-	}
 	return DB_OK;
 }
 
@@ -347,7 +358,7 @@ dbpg_script(struct db_conn *c, const char *sql)
 
 	if (rc != DB_OK) {
 		dbpg_log("script", res, PG(c));
-		dbpg_recover(c, res);
+		dbpg_recover(c, STMT__MAX, res);
 	}
 	PQclear(res);
 	return rc;
@@ -371,13 +382,15 @@ dbpg_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p, size_t n
 			return rc;
 		goto ok;
 	}
+	if ((rc = dbpg_prepare(c, id)) != DB_OK)
+		return rc;
 	dbpg_values(p, np, vals, nums);
 	snprintf(name, sizeof(name), "s%d", (int)id);
 	pr = PQexecPrepared(PG(c), name, (int)np, vals, NULL, NULL, 0);
 	rc = dbpg_map(pr);
 	if (rc != DB_OK) {
 		dbpg_log(db_stmt_name(id), pr, PG(c));
-		dbpg_recover(c, pr);
+		dbpg_recover(c, id, pr);
 		PQclear(pr);
 		return rc;
 	}

@@ -37,7 +37,7 @@ db_migrate(struct db *db)
 	char sql[512];
 	int rc = -1, applied = 0;
 
-	if ((c = db_conn_open(db, 0)) == NULL)
+	if ((c = db_conn_open(db, DB_PREPARE_NONE)) == NULL)
 		return -1;
 	if (db_script(c, mig_create) != DB_OK)
 		goto out;

@@ -313,8 +313,11 @@ test_pg_reconnect(void **state)
 	assert_int_equal(db_exec(c, STMT_SETTING_PUT, (struct db_param[]){
 	    DB_TEXT("sau khi kết nối lại"), DB_TEXT("có"), DB_INT(1764472500) }, 3, NULL), DB_OK);
 	assert_int_equal(db_commit(c), DB_OK);
-	/* A session that lost a prepared statement otherwise is prepared
-	 * afresh after the statement that found out. */
+	/* The new session prepares each statement at its first use. */
+	assert_int_equal(db_scalar_int(c, STMT_SETTING_GET, (struct db_param[]){
+	    DB_TEXT("sau khi kết nối lại") }, 1, &v), DB_OK);
+	/* A session that lost a prepared statement otherwise prepares it
+	 * again after the statement that found out. */
 	snprintf(name, sizeof(name), "DEALLOCATE s%d", (int)STMT_SETTING_GET);
 	assert_int_equal(db_script(c, name), DB_OK);
 	assert_int_equal(db_scalar_int(c, STMT_SETTING_GET, (struct db_param[]){
