@@ -153,6 +153,7 @@ cmd_serve(int argc, char **argv)
 	struct server *srv = NULL;
 	struct router *rt = NULL;
 	struct db_conn *probe;
+	int pg_local;
 	sigset_t set;
 	char host[64], cal_err[512];
 	int npos, sig, rc = 1;
@@ -177,6 +178,7 @@ cmd_serve(int argc, char **argv)
 		    "\"motcua migrate\"\n", db_url_safe(app.db));
 		goto out;
 	}
+	pg_local = db_server_local(probe);
 	db_conn_free(probe);
 	/* The working-day calendar: shipped tables, then the edited ones. */
 	if ((app.cal = calendar_store_open(app.db, config_str(CFG_DATA), cal_err,
@@ -202,10 +204,14 @@ cmd_serve(int argc, char **argv)
 	so.host = host;
 	so.threads = config_int(CFG_THREADS) ? (unsigned)config_int(CFG_THREADS)
 	    : (unsigned)(ncpu > 0 ? ncpu : 2);
-	/* A worker waits out every PostgreSQL round trip: four per core keep
-	 * the CPUs busy meanwhile (bench/RESULTS.md, "Public lookup"); not past
-	 * 64, one connection each. */
-	if (config_int(CFG_THREADS) == 0 && db_backend(app.db) == DB_PG)
+	/* A worker waits out every PostgreSQL round trip: when the server is
+	 * on another machine, four per core keep the CPUs busy meanwhile; not
+	 * past 64, one connection each.  A PostgreSQL on this machine runs on
+	 * the same CPUs, and there the extra workers and backends only made
+	 * the tail: the 1M public lookup had the same rate with one worker per
+	 * core and four, but p99 11-13 ms against 15-440 ms (bench/RESULTS.md,
+	 * "Public lookup on PostgreSQL"). */
+	if (config_int(CFG_THREADS) == 0 && db_backend(app.db) == DB_PG && !pg_local)
 		so.threads = so.threads < 16 ? so.threads * 4 : so.threads;
 	so.conn_limit = (unsigned)config_int(CFG_CONN_LIMIT);
 	so.per_ip_limit = (unsigned)config_int(CFG_PER_IP_LIMIT);

@@ -127,6 +127,14 @@ db_open(const char *url, const char **err)
 	return db;
 }
 
+int
+db_server_local(struct db_conn *c)
+{
+	if (c == NULL)
+		return 0;
+	return c->be == DB_SQLITE || dbpg_server_local(c);
+}
+
 enum db_backend
 db_backend(const struct db *db)
 {

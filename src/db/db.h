@@ -66,6 +66,9 @@ struct db *db_open(const char *url, const char **err);
  * them) or will not touch the db again. */
 void db_close(struct db *db);
 enum db_backend db_backend(const struct db *db);
+/* 1 when c's database server runs on this machine and shares its CPUs:
+ * SQLite, or PostgreSQL over a Unix socket or a loopback address. */
+int db_server_local(struct db_conn *c);
 /* Redacted URL for logs (password removed); static-lifetime in db. */
 const char *db_url_safe(const struct db *db);
 

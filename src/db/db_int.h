@@ -77,6 +77,10 @@ enum db_rc dbsq_read(struct db_conn *c, int begin);
 int dbpg_open(struct db_conn *c, const char *conninfo);
 void dbpg_close(struct db_conn *c);
 enum db_rc dbpg_prepare_all(struct db_conn *c);
+/* A libpq host (PQhost) on this machine: a socket directory, localhost, or
+ * a loopback address. */
+int dbpg_host_local(const char *host);
+int dbpg_server_local(struct db_conn *c);
 enum db_rc dbpg_script(struct db_conn *c, const char *sql);
 enum db_rc dbpg_exec(struct db_conn *c, enum stmt_id id, const struct db_param *p,
     size_t np, struct db_res *res);

@@ -152,6 +152,21 @@ dbpg_prepare(struct db_conn *c, enum stmt_id id)
 }
 
 int
+dbpg_host_local(const char *host)
+{
+	if (host == NULL || host[0] == '\0' || host[0] == '/' || host[0] == '@')
+		return 1;
+	return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+	    strcmp(host, "::1") == 0;
+}
+
+int
+dbpg_server_local(struct db_conn *c)
+{
+	return c->h != NULL && dbpg_host_local(PQhost(PG(c)));
+}
+
+int
 dbpg_in_tx(struct db_conn *c)
 {
 	/* What is still in flight decides it (a failed statement aborts the

@@ -330,6 +330,36 @@ test_pg_reconnect(void **state)
 	db_close(db);
 }
 
+/* Which database servers share this machine's CPUs (the worker count
+ * depends on it, main.c). */
+static void
+test_server_local(void **state)
+{
+	const char *err;
+	struct db *db;
+	struct db_conn *c;
+
+	(void)state;
+	assert_true(dbpg_host_local(NULL));
+	assert_true(dbpg_host_local("/var/run/postgresql"));
+	assert_true(dbpg_host_local("@abstract"));
+	assert_true(dbpg_host_local("localhost"));
+	assert_true(dbpg_host_local("127.0.0.1"));
+	assert_true(dbpg_host_local("::1"));
+	assert_false(dbpg_host_local("db.tinh.gov.vn"));
+	assert_false(dbpg_host_local("10.0.0.5"));
+	assert_false(dbpg_host_local("127db.example"));
+	assert_false(db_server_local(NULL));
+	/* This test's database: a SQLite file, or the throw-away cluster on a
+	 * Unix socket. */
+	assert_non_null(db = db_open(backend_url(), &err));
+	assert_int_equal(db_migrate(db), 0);
+	assert_non_null(c = db_conn_new(db));
+	assert_true(db_server_local(c));
+	db_conn_free(c);
+	db_close(db);
+}
+
 /* The two dialects' migrations must give the same tables and columns. */
 static void
 test_dialects_agree(void **state)
@@ -376,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip_and_errors),
 		cmocka_unit_test(test_dialects_agree),
 		cmocka_unit_test(test_pg_reconnect),
+		cmocka_unit_test(test_server_local),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
