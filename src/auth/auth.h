@@ -192,6 +192,12 @@ void auth_csrf_for(const char *session_token, char out[AUTH_HEX256]);
  * jansson object whose reference is stolen (NULL = {}). */
 enum db_rc auth_audit(struct req *r, struct db_conn *c, int64_t agency_id, const char *action,
     const char *object, void *detail);
+/* The same without a request (the demo data): by p (NULL = anonymous, the
+ * applicant online), at time at (0 = now); the actor's name for a token is
+ * made in a. */
+enum db_rc auth_audit_by(struct db_conn *c, const struct principal *p, const char *request_id,
+    struct arena *a, int64_t at, int64_t agency_id, const char *action, const char *object,
+    void *detail);
 
 /* ---- routes and command line ------------------------------------------- */
 

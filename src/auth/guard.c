@@ -375,13 +375,13 @@ auth_scoped(struct req *r, struct resp *w, struct scoped *out)
 	return 0;
 }
 
-enum db_rc
-auth_audit_as(struct db_conn *c, const char *request_id, int64_t actor_id, const char *actor,
-    int64_t agency_id, const char *action, const char *object, void *detail)
+static enum db_rc
+auth_audit_at(struct db_conn *c, int64_t at, const char *request_id, int64_t actor_id,
+    const char *actor, int64_t agency_id, const char *action, const char *object, void *detail)
 {
 	char *text = audit_detail_text(detail);
 	struct audit_entry e = {
-		.at = clock_now(),
+		.at = at != 0 ? at : clock_now(),
 		.actor_id = actor_id,
 		.actor = actor,
 		.agency_id = agency_id,
@@ -398,10 +398,17 @@ auth_audit_as(struct db_conn *c, const char *request_id, int64_t actor_id, const
 }
 
 enum db_rc
-auth_audit(struct req *r, struct db_conn *c, int64_t agency_id, const char *action,
-    const char *object, void *detail)
+auth_audit_as(struct db_conn *c, const char *request_id, int64_t actor_id, const char *actor,
+    int64_t agency_id, const char *action, const char *object, void *detail)
 {
-	const struct principal *p = auth_principal(r);
+	return auth_audit_at(c, 0, request_id, actor_id, actor, agency_id, action, object, detail);
+}
+
+enum db_rc
+auth_audit_by(struct db_conn *c, const struct principal *p, const char *request_id,
+    struct arena *a, int64_t at, int64_t agency_id, const char *action, const char *object,
+    void *detail)
+{
 	const char *actor = "anonymous";
 	int64_t actor_id = 0, agency = 0;
 
@@ -411,10 +418,18 @@ auth_audit(struct req *r, struct db_conn *c, int64_t agency_id, const char *acti
 			actor_id = p->id;
 			actor = p->name;
 		} else
-			actor = arena_printf(r->arena, "token:%s", p->name);
+			actor = arena_printf(a, "token:%s", p->name);
 	}
 	if (agency_id != 0)
 		agency = agency_id;
-	return auth_audit_as(c, r->request_id, actor_id, actor ? actor : "token", agency, action,
+	return auth_audit_at(c, at, request_id ? request_id : "", actor_id,
+	    actor ? actor : "token", agency, action, object, detail);
+}
+
+enum db_rc
+auth_audit(struct req *r, struct db_conn *c, int64_t agency_id, const char *action,
+    const char *object, void *detail)
+{
+	return auth_audit_by(c, auth_principal(r), r->request_id, r->arena, 0, agency_id, action,
 	    object, detail);
 }

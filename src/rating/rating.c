@@ -22,7 +22,6 @@
 #include <jansson.h>
 
 #include "../app.h"
-#include "../audit/audit.h"
 #include "../auth/auth.h"
 #include "../core/config.h"
 #include "../dossier/dossier.h"
@@ -365,6 +364,14 @@ score_param(int s)
 	return s >= 0 ? DB_INT(s) : DB_NULL;
 }
 
+/* A desk entry names the official (or the device token) who entered it. */
+static void
+entered_by(struct rating *n, const struct principal *who)
+{
+	n->entered_by = who->kind == PRINCIPAL_USER ? who->id : 0;
+	n->entered_by_name = who->full_name && who->full_name[0] ? who->full_name : who->name;
+}
+
 /* Who gives an answer, when, and where its strings live: a route's
  * request or a caller without one (the demo).  who NULL = nobody signed in
  * (the applicant online). */
@@ -374,30 +381,6 @@ struct rating_actor {
 	int64_t now;
 	struct arena *arena;
 };
-
-/* The audit entry of an answer, at x->now, at the dossier's handling
- * agency; the actor named as auth_audit() names it. */
-static enum db_rc
-rating_audit(const struct rating_actor *x, struct db_conn *c, int64_t agency,
-    const char *action, const char *object, json_t *detail)
-{
-	const struct principal *p = x->who;
-	char *text = audit_detail_text(detail);
-	struct audit_entry e = { .at = x->now, .actor = "anonymous", .agency_id = agency,
-		.action = action, .object = object, .request_id = x->request_id ? x->request_id :
-		"", .detail = text };
-	enum db_rc rc;
-
-	if (p != NULL && p->kind == PRINCIPAL_USER) {
-		e.actor_id = p->id;
-		e.actor = p->name ? p->name : "?";
-	} else if (p != NULL)
-		e.actor = arena_printf(x->arena, "token:%s", p->name ? p->name : "");
-	rc = text != NULL && e.actor != NULL ? audit_append(c, &e, NULL) : DB_ERROR;
-	free(text);
-	json_decref(detail);
-	return rc;
-}
 
 /* Store answer n for d at n->updated_at (= x->now) in one transaction with
  * its audit entry.  *created = 1 for a first rating.  0, or -1 with err
@@ -457,8 +440,8 @@ rating_store(const struct rating_actor *x, struct db_conn *c, const struct rdos 
 
 		if (!*created)
 			json_object_set_new(detail, "previous", audit_json(&old));
-		if (rating_audit(x, c, d->ag, *created ? "rating.create" : "rating.change", obj,
-		    detail) != DB_OK)
+		if (auth_audit_by(c, x->who, x->request_id, x->arena, x->now, d->ag, *created ?
+		    "rating.create" : "rating.change", obj, detail) != DB_OK)
 			goto fail_db;
 	}
 	if (db_commit(c) != DB_OK)
@@ -681,9 +664,7 @@ rating_http_staff_post(struct req *r, struct resp *w)
 	if (rateable(&d, &err) == -1)
 		goto fail;
 	n.updated_at = clock_now();
-	n.entered_by = s.who->kind == PRINCIPAL_USER ? s.who->id : 0;
-	n.entered_by_name = s.who->full_name && s.who->full_name[0] ? s.who->full_name :
-	    s.who->name;
+	entered_by(&n, s.who);
 	x = (struct rating_actor){ s.who, r->request_id, n.updated_at, r->arena };
 	if (rating_store(&x, s.conn, &d, &n, &created, &err) == -1)
 		goto fail;
@@ -730,11 +711,8 @@ rating_record(struct db_conn *c, struct arena *a, const struct principal *staff,
 	if (rateable(&d, err) == -1)
 		return -1;
 	n.updated_at = now;
-	if (staff != NULL) {
-		n.entered_by = staff->kind == PRINCIPAL_USER ? staff->id : 0;
-		n.entered_by_name = staff->full_name && staff->full_name[0] ? staff->full_name :
-		    staff->name;
-	}
+	if (staff != NULL)
+		entered_by(&n, staff);
 	return rating_store(&x, c, &d, &n, &created, err);
 }
 
