@@ -26,7 +26,7 @@ struct db_conn {
 	/* PostgreSQL: which statements this session has prepared.  A worker's
 	 * connection prepares each on its first use (DB_PREPARE_LAZY); every
 	 * other connection all of them when it opens. */
-	uint64_t pg_prepared[(STMT__MAX + 63) / 64];
+	unsigned char pg_prepared[STMT__MAX];
 	/* PostgreSQL pipeline mode (db_pipeline; the group-commit writer):
 	 * statements whose result nobody reads are sent and not waited for;
 	 * their results are collected at the next statement that returns rows,

@@ -62,7 +62,19 @@ dbpg_notice(void *arg, const char *msg)
 	(void)msg; /* NOTICEs (e.g. "already exists, skipping") are not errors */
 }
 
-static enum db_rc dbpg_session(struct db_conn *c);
+/* What a session needs before the statements: times are passed in as
+ * integers; make server-side text stable. */
+static enum db_rc
+dbpg_session(struct db_conn *c)
+{
+	PGresult *res = PQexec(PG(c), "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
+	enum db_rc rc = dbpg_map(res);
+
+	if (rc != DB_OK)
+		dbpg_log("session", res, PG(c));
+	PQclear(res);
+	return rc;
+}
 
 int
 dbpg_open(struct db_conn *c, const char *conninfo)
@@ -82,20 +94,6 @@ dbpg_open(struct db_conn *c, const char *conninfo)
 	}
 	PQsetNoticeProcessor(h, dbpg_notice, NULL);
 	return dbpg_session(c) == DB_OK ? 0 : -1;
-}
-
-/* What a session needs before the statements: times are passed in as
- * integers; make server-side text stable. */
-static enum db_rc
-dbpg_session(struct db_conn *c)
-{
-	PGresult *res = PQexec(PG(c), "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
-	enum db_rc rc = dbpg_map(res);
-
-	if (rc != DB_OK)
-		dbpg_log("session", res, PG(c));
-	PQclear(res);
-	return rc;
 }
 
 /* After a statement (id; STMT__MAX for SQL) failed outside pipeline mode.
@@ -120,13 +118,7 @@ dbpg_recover(struct db_conn *c, enum stmt_id id, const PGresult *failed)
 			return; /* the next statement tries again */
 		log_msg(LOG_WARN, NULL, "db", "backend=pg op=reconnect msg=\"connection restored\"");
 	} else if (state != NULL && strcmp(state, "26000") == 0 && id < STMT__MAX)
-		c->pg_prepared[id / 64] &= ~(UINT64_C(1) << (id % 64));
-}
-
-static int
-dbpg_is_prepared(const struct db_conn *c, enum stmt_id id)
-{
-	return (c->pg_prepared[id / 64] >> (id % 64)) & 1;
+		c->pg_prepared[id] = 0;
 }
 
 /* Statement id on this session, unless it is there already. */
@@ -137,12 +129,12 @@ dbpg_prepare(struct db_conn *c, enum stmt_id id)
 	PGresult *res;
 	enum db_rc rc;
 
-	if (dbpg_is_prepared(c, id))
+	if (c->pg_prepared[id])
 		return DB_OK;
 	snprintf(name, sizeof(name), "s%d", (int)id);
 	res = PQprepare(PG(c), name, db_stmt_sql(id), 0, NULL);
 	if ((rc = dbpg_map(res)) == DB_OK)
-		c->pg_prepared[id / 64] |= UINT64_C(1) << (id % 64);
+		c->pg_prepared[id] = 1;
 	else {
 		dbpg_log(db_stmt_name(id), res, PG(c));
 		dbpg_recover(c, id, res);
